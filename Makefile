@@ -1,0 +1,66 @@
+# Two commands do all set-up on a fresh machine with only Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format superuser setup install install-dev clean
+
+help:
+	@echo "make run        install, migrate, load the store and serve it with worker, beat and stand-ins"
+	@echo "make test       install test dependencies and run the whole suite"
+	@echo "make lint       ruff (lint + format check), djLint and makemigrations --check"
+	@echo "make superuser  create a staff account for /dashboard/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: re-install only when a lock file changes.
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@ $(VENV)/.base-installed
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+var:
+	mkdir -p var/broker var/outbox var/media
+
+setup: install var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) store_setup
+
+run: setup
+	@echo ""
+	@echo "  ReLeaf is starting on http://127.0.0.1:8000"
+	@echo "  Dashboard:  http://127.0.0.1:8000/dashboard/  (create a login first: make superuser)"
+	@echo "  Emails:     written to var/outbox/ (one file per message)"
+	@echo "  Processes:  web, Celery worker and Celery beat (see Procfile.dev); Ctrl-C stops them all"
+	@echo ""
+	$(BIN)/honcho -f Procfile.dev start
+
+superuser: setup
+	$(MANAGE) createsuperuser
+
+test: install-dev var
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat
+
+clean:
+	rm -rf $(VENV) var

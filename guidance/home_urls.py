@@ -1,0 +1,5 @@
+from django.urls import path
+
+from guidance.views import HomeView
+
+urlpatterns = [path("", HomeView.as_view(), name="home")]

@@ -1,0 +1,176 @@
+"""Loads the store: site, country, partner, the cream in two sizes, shipping and GETINFUSED.
+
+Idempotent: each object is created when missing and otherwise left as staff last edited it,
+so running it again never resets prices, stock or copy.
+"""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
+
+Benefit = get_model("offer", "Benefit")
+Category = get_model("catalogue", "Category")
+Condition = get_model("offer", "Condition")
+ConditionalOffer = get_model("offer", "ConditionalOffer")
+Country = get_model("address", "Country")
+OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
+Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductImage = get_model("catalogue", "ProductImage")
+Range = get_model("offer", "Range")
+StockRecord = get_model("partner", "StockRecord")
+Voucher = get_model("voucher", "Voucher")
+
+PRODUCT_IMAGE = Path(__file__).parent / "data" / "infused-releaf.png"
+CATEGORY_PATH = "Massage cream"
+PRODUCT_SLUG = "infused-releaf"
+VOUCHER_CODE = "GETINFUSED"
+
+PRODUCT_DESCRIPTION = """\
+<p>Infused ReLeaf is the massage cream our practitioner uses for the foot routine in the
+self-check. It lets your hands glide over the arch, heel and Achilles without dragging the skin,
+and it protects your thumbs: you can lean in with your body weight while your hands stay relaxed.</p>
+<p>Warm a small amount between your palms, work one foot at a time, and stay longer on the spots
+that feel tight. A tingle is normal; ease off if anything hurts.</p>
+<p>For external use on intact skin. If you have diabetes, numbness in your feet or an injury,
+check with your clinician before massaging.</p>"""
+
+SIZES = [
+    # (title suffix, UPC / SKU, price, opening stock)
+    ("2 oz", "RELEAF-2OZ", Decimal("34.00"), 200),
+    ("4 oz", "RELEAF-4OZ", Decimal("58.00"), 200),
+]
+
+
+@transaction.atomic
+def store_setup() -> Product:
+    """Create whatever of the store is missing; return the cream's parent product."""
+    _site_setup()
+    country = _country_setup()
+    partner, _ = Partner.objects.get_or_create(code="releaf", defaults={"name": "ReLeaf"})
+    product = _product_setup(partner)
+    _shipping_setup(country)
+    _voucher_setup()
+    return product
+
+
+def _site_setup() -> None:
+    domain = urlsplit(settings.SITE_URL).netloc
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": "ReLeaf"}
+    )
+
+
+def _country_setup():
+    country, _ = Country.objects.get_or_create(
+        iso_3166_1_a2="US",
+        defaults={
+            "iso_3166_1_a3": "USA",
+            "iso_3166_1_numeric": "840",
+            "printable_name": "United States",
+            "name": "United States of America",
+            "display_order": 1,
+            "is_shipping_country": True,
+        },
+    )
+    return country
+
+
+def _product_setup(partner) -> Product:
+    product_class, _ = ProductClass.objects.get_or_create(
+        slug="massage-cream",
+        defaults={"name": "Massage cream", "requires_shipping": True, "track_stock": True},
+    )
+    category = create_from_breadcrumbs(CATEGORY_PATH)
+    parent, created = Product.objects.get_or_create(
+        slug=PRODUCT_SLUG,
+        defaults={
+            "structure": Product.PARENT,
+            "title": "Infused ReLeaf massage cream",
+            "product_class": product_class,
+            "description": PRODUCT_DESCRIPTION,
+            "meta_description": "A massage cream for the ReLeaf foot routine: "
+            "helps your hands glide and protects your thumbs.",
+        },
+    )
+    if created:
+        ProductCategory.objects.create(product=parent, category=category)
+        with PRODUCT_IMAGE.open("rb") as image:
+            ProductImage.objects.create(
+                product=parent,
+                original=File(image, name=PRODUCT_IMAGE.name),
+                caption="A jar of Infused ReLeaf massage cream",
+                display_order=0,
+            )
+    for size, sku, price, stock in SIZES:
+        child, _ = Product.objects.get_or_create(
+            upc=sku,
+            defaults={
+                "structure": Product.CHILD,
+                "parent": parent,
+                "title": f"Infused ReLeaf massage cream, {size}",
+                "slug": f"{PRODUCT_SLUG}-{size.replace(' ', '')}",
+            },
+        )
+        StockRecord.objects.get_or_create(
+            product=child,
+            partner=partner,
+            defaults={
+                "partner_sku": sku,
+                "price_currency": settings.OSCAR_DEFAULT_CURRENCY,
+                "price": price,
+                "num_in_stock": stock,
+            },
+        )
+    return parent
+
+
+def _shipping_setup(country) -> None:
+    standard, created = OrderAndItemCharges.objects.get_or_create(
+        code="standard",
+        defaults={
+            "name": "Standard shipping",
+            "description": "3 to 5 business days. Free when your products come to $50 or more.",
+            "price_per_order": Decimal("5.95"),
+            "price_per_item": Decimal("0.00"),
+            "free_shipping_threshold": Decimal("50.00"),
+        },
+    )
+    if created:
+        standard.countries.add(country)
+
+
+def _voucher_setup() -> None:
+    if Voucher.objects.filter(code=VOUCHER_CODE).exists():
+        return
+    everything, _ = Range.objects.get_or_create(
+        name="Everything in the shop", defaults={"includes_all_products": True}
+    )
+    offer = ConditionalOffer.objects.create(
+        name=f"{VOUCHER_CODE}: $12 off",
+        description="$12 off the products in the order, once per customer.",
+        offer_type=ConditionalOffer.VOUCHER,
+        condition=Condition.objects.create(range=everything, type=Condition.COUNT, value=1),
+        benefit=Benefit.objects.create(
+            range=everything, type=Benefit.FIXED, value=Decimal("12.00")
+        ),
+    )
+    voucher = Voucher.objects.create(
+        name=VOUCHER_CODE,
+        code=VOUCHER_CODE,
+        usage=Voucher.ONCE_PER_CUSTOMER,
+        start_datetime=timezone.now() - datetime.timedelta(days=1),
+        end_datetime=timezone.now() + datetime.timedelta(days=365 * 10),
+    )
+    voucher.offers.add(offer)

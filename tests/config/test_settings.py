@@ -1,0 +1,44 @@
+"""Production settings: complete with a realistic environment, loud when a secret is missing."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+REALISTIC_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-realistic-secret-key-for-the-deploy-check-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+    "DATABASE_URL": "postgres://shop:pw@db.internal:5432/shop",
+    "CACHE_URL": "redis://redis.internal:6379/1",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/2",
+    "SITE_URL": "https://shop.example.com",
+}
+
+
+def _manage(*args, env):
+    clean = {
+        k: v for k, v in os.environ.items() if k not in REALISTIC_ENV and not k.endswith("_URL")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_silent_with_a_realistic_environment():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=REALISTIC_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_a_missing_secret_stops_boot_with_a_clear_message():
+    env = {k: v for k, v in REALISTIC_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "Production settings: Set the DJANGO_SECRET_KEY environment variable" in result.stderr

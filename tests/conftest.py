@@ -1,0 +1,33 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from shop.store.services import store_setup
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _missing_service(marker_name: str) -> str | None:
+    """Why a test with this marker cannot run here, or None when the service is configured."""
+    if marker_name == "postgresql" and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/releaf"
+    if marker_name == "redis" and not settings.CELERY_BROKER_URL.startswith("redis"):
+        return "needs Redis: set CELERY_BROKER_URL and CACHE_URL to redis://127.0.0.1:6379/…"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request):
+    for name in ("postgresql", "redis"):
+        if request.node.get_closest_marker(name) and (reason := _missing_service(name)):
+            if IN_CI:
+                pytest.fail(f"CI must run this test but it {reason}")
+            pytest.skip(reason)
+
+
+@pytest.fixture
+def store(db):
+    """The store as `make run` loads it; returns the cream's parent product."""
+    return store_setup()
