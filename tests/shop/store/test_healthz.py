@@ -25,14 +25,12 @@ def test_healthz_names_a_cache_that_does_not_answer(client, db):
 
 
 def test_healthz_names_a_broker_that_does_not_answer(client, db):
-    configured = celery_app.conf.broker_url, celery_app.conf.broker_transport_options
-    celery_app.conf.broker_url, celery_app.conf.broker_transport_options = (
-        "redis://127.0.0.1:1/0",
-        {},
-    )
+    conf = celery_app.conf
+    configured = conf.broker_write_url, conf.broker_transport_options
+    conf.broker_write_url, conf.broker_transport_options = "redis://127.0.0.1:1/0", {}
     try:
         response = client.get("/healthz")
     finally:
-        celery_app.conf.broker_url, celery_app.conf.broker_transport_options = configured
+        conf.broker_write_url, conf.broker_transport_options = configured
     assert response.status_code == 503
     assert list(json.loads(response.content)["failing"]) == ["broker"]
