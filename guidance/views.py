@@ -180,7 +180,8 @@ class ResultView(ResultMixin, FormView):
         return _private(super().dispatch(request, *args, **kwargs))
 
     def get(self, request, *args, **kwargs):
-        request.session[RESULT_TOKEN_KEY] = self.result.token
+        if request.session.get(RESULT_TOKEN_KEY) != self.result.token:  # no save when unchanged
+            request.session[RESULT_TOKEN_KEY] = self.result.token
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
