@@ -59,11 +59,13 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
                 messages.info(request, "Please answer this step first.")
                 self.storage.current_step = missing
                 return redirect(self.get_step_url(missing))
-            fresh = step == self.steps.first and not self.storage.data.get("step_data")
+            # A start is counted once per run of the wizard (the storage forgets it on reset).
+            fresh = step == self.steps.first and not self.storage.extra_data.get("counted")
         response = super().get(request, *args, **kwargs)
         if step in self.get_form_list() and response.status_code == 200:
             if fresh:
                 funnel_event_record(kind=FunnelEvent.Kind.START, visitor_key=visitor_key(request))
+                self.storage.extra_data = {**self.storage.extra_data, "counted": True}
             funnel_event_record(
                 kind=FunnelEvent.Kind.STEP, step=step, visitor_key=visitor_key(request)
             )

@@ -38,7 +38,7 @@ def take_self_check(
 ):
     """Walk the whole self-check through the HTML forms; returns the final response."""
     client.get("/guidance/self-check/", follow=True)
-    post_step(client, "safety", NO_FLAGS)
-    post_step(client, "pain", {"areas": list(areas), "duration": duration})
-    post_step(client, "arch", {"left": arch[0], "right": arch[1]})
+    post_step(client, "safety", NO_FLAGS, follow=True)
+    post_step(client, "pain", {"areas": list(areas), "duration": duration}, follow=True)
+    post_step(client, "arch", {"left": arch[0], "right": arch[1]}, follow=True)
     return post_step(client, "heel", {"left": heel[0], "right": heel[1]}, follow=True)

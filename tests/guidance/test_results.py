@@ -127,7 +127,9 @@ def test_routine_request_without_followups(client, store, django_capture_on_comm
 
 def test_routine_request_with_followups_records_the_consent(client, store):
     result = make_result()
-    client.post(f"/guidance/results/{result.token}/", {"email": "ann@example.com", "followups": "on"})
+    client.post(
+        f"/guidance/results/{result.token}/", {"email": "ann@example.com", "followups": "on"}
+    )
     request = RoutineRequest.objects.get()
     assert request.wants_followups is True
     assert request.consent_text == FOLLOWUP_CONSENT_TEXT
@@ -158,7 +160,7 @@ def test_retake_in_the_same_session_shows_what_changed(client, store):
     assert second.previous == first
     page = response.content.decode()
     assert "Since your last check" in page
-    assert "<th scope=\"row\">Left arch</th>" in page
+    assert '<th scope="row">Left arch</th>' in page
     assert "Less tension" in page
 
 
