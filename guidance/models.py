@@ -176,7 +176,8 @@ class FunnelEvent(models.Model):
         ORDER = "order", "Order from a result"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    step = models.CharField(max_length=20, blank=True)  # the wizard step for STEP events
+    # The wizard step for STEP events; the page clicked from for PRODUCT_CLICK events.
+    step = models.CharField(max_length=20, blank=True)
     day = models.DateField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     visitor_key = models.CharField(max_length=64, blank=True)

@@ -106,35 +106,49 @@ class FunnelNumbers:
         return {line.label: line for line in self.lines}
 
 
+CLICK_SOURCES = {"result": "a result", "technique": "a technique page", "home": "the home page"}
+
+
+def _funnel_stages() -> list[tuple[str, Q]]:
+    kinds = FunnelEvent.Kind
+    return [
+        ("Started the self-check", Q(kind=kinds.START)),
+        *[
+            (f"Reached step {n}: {step}", Q(kind=kinds.STEP, step=step))
+            for n, step in enumerate(STEPS, 1)
+        ],
+        ("Red-flag exits", Q(kind=kinds.RED_FLAG)),
+        ("Completed (got a result)", Q(kind=kinds.COMPLETE)),
+        ("Asked for the routine email", Q(kind=kinds.EMAIL_REQUEST)),
+        ("Agreed to follow-up tips", Q(kind=kinds.FOLLOWUP_CONSENT)),
+        ("Clicked through to the cream", Q(kind=kinds.PRODUCT_CLICK)),
+        *[
+            (f"… from {name}", Q(kind=kinds.PRODUCT_CLICK, step=source))
+            for source, name in CLICK_SOURCES.items()
+        ],
+        ("Orders from a result", Q(kind=kinds.ORDER)),
+    ]
+
+
 def funnel_numbers(*, start: datetime.date, end: datetime.date) -> FunnelNumbers:
     """The funnel for days start..end (inclusive), from one aggregate query over the events."""
-    rows = (
-        FunnelEvent.objects.filter(day__gte=start, day__lte=end)
-        .values("kind", "step")
-        .annotate(
-            events=Count("pk"),
-            visitors=Count("visitor_key", distinct=True, filter=~Q(visitor_key="")),
-        )
-        .order_by()
+    stages = _funnel_stages()
+    counted = ~Q(visitor_key="")
+    totals = FunnelEvent.objects.filter(day__gte=start, day__lte=end).aggregate(
+        **{f"events_{n}": Count("pk", filter=match) for n, (_, match) in enumerate(stages)},
+        **{
+            f"visitors_{n}": Count("visitor_key", distinct=True, filter=match & counted)
+            for n, (_, match) in enumerate(stages)
+        },
     )
-    counts = {(row["kind"], row["step"]): (row["visitors"], row["events"]) for row in rows}
-    kinds = FunnelEvent.Kind
-    wanted = [
-        ("Started the self-check", (kinds.START, "")),
-        *[(f"Reached step {n}: {step}", (kinds.STEP, step)) for n, step in enumerate(STEPS, 1)],
-        ("Red-flag exits", (kinds.RED_FLAG, "")),
-        ("Completed (got a result)", (kinds.COMPLETE, "")),
-        ("Asked for the routine email", (kinds.EMAIL_REQUEST, "")),
-        ("Agreed to follow-up tips", (kinds.FOLLOWUP_CONSENT, "")),
-        ("Clicked through to the cream", (kinds.PRODUCT_CLICK, "")),
-        ("Orders from a result", (kinds.ORDER, "")),
-    ]
-    starters = counts.get((kinds.START, ""), (0, 0))[0]
-    lines = []
-    for label, key in wanted:
-        visitors, events = counts.get(key, (0, 0))
-        share = round(visitors / starters, 3) if starters else None
-        lines.append(
-            FunnelLine(label=label, visitors=visitors, events=events, share_of_starts=share)
+    starters = totals["visitors_0"]
+    lines = tuple(
+        FunnelLine(
+            label=label,
+            visitors=totals[f"visitors_{n}"],
+            events=totals[f"events_{n}"],
+            share_of_starts=round(totals[f"visitors_{n}"] / starters, 3) if starters else None,
         )
-    return FunnelNumbers(start=start, end=end, lines=tuple(lines))
+        for n, (label, _) in enumerate(stages)
+    )
+    return FunnelNumbers(start=start, end=end, lines=lines)

@@ -2,6 +2,7 @@ import datetime
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -84,6 +85,9 @@ def result_create(*, answers: CheckAnswers, visitor_key: str, user=None) -> Resu
     return result
 
 
+MAX_ROUTINE_REQUESTS_PER_RESULT = 3  # a result link must not become a way to flood an inbox
+
+
 @transaction.atomic
 def routine_request_create(
     *, result: Result, email: str, wants_followups: bool, visitor_key: str = ""
@@ -91,8 +95,16 @@ def routine_request_create(
     """Store "email me my routine" and, when ticked, the follow-up consent as shown.
 
     The result learns the email (for the next retake and for order attribution), and
-    `routine_requested` goes out once the transaction has committed.
+    `routine_requested` goes out once the transaction has committed. Raises ValidationError
+    once the result has had its share of requests.
     """
+    # Lock the result so two simultaneous posts cannot both pass the limit.
+    result = Result.objects.select_for_update().get(pk=result.pk)
+    if result.routine_requests.count() >= MAX_ROUTINE_REQUESTS_PER_RESULT:
+        raise ValidationError(
+            "This routine has already been emailed a few times. Take the self-check again "
+            "for a fresh one."
+        )
     now = timezone.now()
     request = RoutineRequest.objects.create(
         result=result,

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -190,12 +191,16 @@ class ResultView(ResultMixin, FormView):
         return super().get_context_data(**self.result_context(self.result), **kwargs)
 
     def form_valid(self, form):
-        request = routine_request_create(
-            result=self.result,
-            email=form.cleaned_data["email"],
-            wants_followups=form.cleaned_data["followups"],
-            visitor_key=visitor_key(self.request),
-        )
+        try:
+            request = routine_request_create(
+                result=self.result,
+                email=form.cleaned_data["email"],
+                wants_followups=form.cleaned_data["followups"],
+                visitor_key=visitor_key(self.request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, f"Thanks: your routine is on its way to {request.email}.")
         return HttpResponseRedirect(self.result.get_absolute_url() + "#email")
 
@@ -231,5 +236,10 @@ class CreamClickView(View):
     """Counts a click on the cream call-to-action, then sends it where the offer points."""
 
     def get(self, request):
-        funnel_event_record(kind=FunnelEvent.Kind.PRODUCT_CLICK, visitor_key=visitor_key(request))
+        source = request.GET.get("from", "")
+        funnel_event_record(
+            kind=FunnelEvent.Kind.PRODUCT_CLICK,
+            step=source if source in selectors.CLICK_SOURCES else "",
+            visitor_key=visitor_key(request),
+        )
         return HttpResponseRedirect(selectors.cream_click_target())

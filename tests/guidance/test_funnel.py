@@ -87,6 +87,9 @@ def test_scripted_visitors_give_exact_funnel_numbers(store, staff_client):
         "Asked for the routine email": (2, 2, 0.5),
         "Agreed to follow-up tips": (1, 1, 0.25),
         "Clicked through to the cream": (2, 2, 0.5),
+        "… from a result": (1, 1, 0.25),
+        "… from a technique page": (0, 0, 0.0),
+        "… from the home page": (1, 1, 0.25),
         "Orders from a result": (1, 1, 0.25),
     }
     assert b"Orders from a result" in response.content

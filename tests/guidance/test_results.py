@@ -138,6 +138,20 @@ def test_routine_request_with_followups_records_the_consent(client, store):
     assert FunnelEvent.objects.filter(kind="followup_consent").count() == 1
 
 
+def test_a_result_can_be_emailed_only_a_few_times(client, store):
+    result = make_result()
+    for n in range(3):
+        client.post(f"/guidance/results/{result.token}/", {"email": f"p{n}@example.com"})
+    response = client.post(f"/guidance/results/{result.token}/", {"email": "p4@example.com"})
+    assert response.status_code == 200
+    assert b"This routine has already been emailed a few times." in response.content
+    assert sorted(RoutineRequest.objects.values_list("email", flat=True)) == [
+        "p0@example.com",
+        "p1@example.com",
+        "p2@example.com",
+    ]
+
+
 @pytest.mark.parametrize("email", ["", "not-an-email", "a@b", "x" * 250 + "@example.com"])
 def test_invalid_email_gets_the_form_back(client, store, email):
     result = make_result()
