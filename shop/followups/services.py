@@ -1,0 +1,427 @@
+"""Follow-up emails: scheduling, consent, unsubscribe, and the dispatcher's claim/send steps.
+
+How a planned email moves: pending -> queued (claimed by the dispatcher, handed to the broker)
+-> sending (checks passed, SMTP under way) -> sent | skipped | failed, and back to pending for a
+retry or a later time. Every transition is a conditional UPDATE on (state, claim_token), so a
+task delivered twice, a stale task or two dispatchers racing can never move a row twice.
+
+The crash window between the SMTP server accepting a message and our "sent" UPDATE cannot be
+closed. We chose at-least-once for it: a row left "sending" past its lease goes back to pending
+and is sent again (counting an attempt, so it cannot loop past FOLLOWUPS_MAX_ATTEMPTS). A worker
+killed before the server accepted (the common case: connecting, talking, waiting) thus loses
+nothing; one killed in the few milliseconds after acceptance causes one duplicate, which carries
+the same Message-ID so mail clients that deduplicate drop it.
+"""
+
+import datetime
+import logging
+import smtplib
+import uuid
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from anymail.exceptions import AnymailRecipientsRefused
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .content import DEFAULT_CONTENT
+from .models import (
+    MARKETING_KINDS,
+    ORDER_KINDS,
+    TIPS_KINDS,
+    Contact,
+    EmailContent,
+    PlannedEmail,
+)
+
+logger = logging.getLogger(__name__)
+
+Kind = PlannedEmail.Kind
+State = PlannedEmail.State
+
+# --- Contacts -----------------------------------------------------------------
+
+
+def _valid_time_zone(name: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    return name
+
+
+def contact_get_or_create(*, email: str, time_zone: str = "") -> Contact:
+    """The contact for an address (case-insensitive); a valid browser time zone is kept."""
+    email = email.strip().lower()
+    time_zone = _valid_time_zone(time_zone.strip()) if time_zone else ""
+    contact, created = Contact.objects.get_or_create(email=email, defaults={"time_zone": time_zone})
+    if not created and time_zone and contact.time_zone != time_zone:
+        contact.time_zone = time_zone
+        contact.save(update_fields=["time_zone"])
+    return contact
+
+
+def contact_consent_record(
+    *, contact: Contact, text: str, version: str, at: datetime.datetime
+) -> Contact:
+    """Keep what the person ticked; it counts only once they confirm (double opt-in)."""
+    contact.consent_text = text
+    contact.consent_version = version
+    contact.consent_requested_at = at
+    contact.save(update_fields=["consent_text", "consent_version", "consent_requested_at"])
+    return contact
+
+
+def contact_consent_confirm(*, contact: Contact, now: datetime.datetime | None = None) -> Contact:
+    """The person clicked the confirmation link: tips may go out (again, if they had left)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.consent_requested_at is None:
+            return contact  # nothing was asked for; a link cannot create consent on its own
+        if contact.consent_confirmed_at is None or contact.unsubscribed_at is not None:
+            contact.consent_confirmed_at = contact.consent_confirmed_at or now
+            contact.unsubscribed_at = None
+            contact.save(update_fields=["consent_confirmed_at", "unsubscribed_at"])
+    return contact
+
+
+def contact_unsubscribe(*, contact: Contact, now: datetime.datetime | None = None) -> Contact:
+    """Stop every marketing email at once; safe to repeat."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.unsubscribed_at is None:
+            contact.unsubscribed_at = now
+            contact.save(update_fields=["unsubscribed_at"])
+        PlannedEmail.objects.filter(
+            contact=contact, kind__in=MARKETING_KINDS, state=State.PENDING
+        ).update(state=State.SKIPPED, skip_reason="unsubscribed", updated_at=now)
+    return contact
+
+
+# --- Scheduling ---------------------------------------------------------------
+
+
+def _zone(contact: Contact) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(contact.time_zone or settings.TIME_ZONE)
+
+
+def send_hour_adjust(*, when: datetime.datetime, contact: Contact) -> datetime.datetime:
+    """`when`, moved forward to the next sending hours in the person's time zone if outside."""
+    start, end = settings.FOLLOWUPS_SEND_HOURS
+    local = when.astimezone(_zone(contact))
+    if start <= local.hour < end:
+        return when
+    day = local.date() if local.hour < start else local.date() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(start), tzinfo=local.tzinfo)
+
+
+def followup_schedule(
+    *,
+    contact: Contact,
+    kind: str,
+    key: str,
+    due_at: datetime.datetime,
+    order=None,
+    extra: dict | None = None,
+) -> PlannedEmail:
+    """Plan one email; planning the same key again returns the existing row unchanged."""
+    if kind in MARKETING_KINDS:
+        due_at = send_hour_adjust(when=due_at, contact=contact)
+    planned, _ = PlannedEmail.objects.get_or_create(
+        key=key,
+        defaults={"contact": contact, "kind": kind, "due_at": due_at, "order": order, **(extra or {})},
+    )
+    return planned
+
+
+def followups_schedule_for_order(*, order, now: datetime.datetime | None = None) -> list:
+    """An order was placed: stop the pre-purchase tips and plan the post-purchase emails."""
+    email = order.email
+    if not email:
+        return []
+    now = now or timezone.now()
+    contact = contact_get_or_create(email=email)
+    Contact.objects.filter(pk=contact.pk).update(last_ordered_at=now)
+    contact.last_ordered_at = now
+    PlannedEmail.objects.filter(contact=contact, kind__in=TIPS_KINDS, state=State.PENDING).update(
+        state=State.SKIPPED, skip_reason="bought", updated_at=now
+    )
+    placed = order.date_placed or now
+    return [
+        followup_schedule(
+            contact=contact,
+            kind=kind,
+            key=f"{kind}:order:{order.number}",
+            due_at=placed + datetime.timedelta(days=days),
+            order=order,
+        )
+        for kind, days in zip(ORDER_KINDS, settings.FOLLOWUPS_ORDER_DAYS, strict=True)
+    ]
+
+
+# --- Staff --------------------------------------------------------------------
+
+
+def email_content_ensure() -> int:
+    """Create the missing EmailContent rows from the defaults; never overwrites staff edits."""
+    existing = set(EmailContent.objects.values_list("kind", flat=True))
+    missing = [
+        EmailContent(kind=kind, **words)
+        for kind, words in DEFAULT_CONTENT.items()
+        if kind not in existing
+    ]
+    EmailContent.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+def planned_email_requeue(*, planned_email: PlannedEmail, now: datetime.datetime | None = None):
+    """Staff: try a failed or skipped email again now (checks still apply when it is sent)."""
+    now = now or timezone.now()
+    return PlannedEmail.objects.filter(
+        pk=planned_email.pk, state__in=[State.FAILED, State.SKIPPED]
+    ).update(
+        state=State.PENDING,
+        due_at=now,
+        attempts=0,
+        claim_token=None,
+        skip_reason="",
+        updated_at=now,
+    )
+
+
+# --- Dispatching --------------------------------------------------------------
+
+
+def planned_emails_recover(*, now: datetime.datetime | None = None) -> int:
+    """Take back rows whose worker died: queued ones were never sent; sending ones may have been
+    (see the module docstring for why they are sent again)."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.FOLLOWUPS_LEASE_SECONDS)
+    back = PlannedEmail.objects.filter(state=State.QUEUED, claimed_at__lt=stale).update(
+        state=State.PENDING, claim_token=None, claimed_at=None, updated_at=now
+    )
+    interrupted = PlannedEmail.objects.filter(state=State.SENDING, claimed_at__lt=stale)
+    failed = interrupted.filter(attempts__gte=settings.FOLLOWUPS_MAX_ATTEMPTS).update(
+        state=State.FAILED,
+        claim_token=None,
+        last_error="Interrupted while sending, too many times",
+        updated_at=now,
+    )
+    resend = interrupted.update(
+        state=State.PENDING,
+        due_at=now,
+        claim_token=None,
+        last_error="Interrupted while sending (worker lost); sending again",
+        updated_at=now,
+    )
+    if back or failed or resend:
+        logger.warning("followups: recovered %s queued, %s interrupted rows", back, resend + failed)
+    return back + failed + resend
+
+
+def planned_emails_claim(
+    *, now: datetime.datetime | None = None, limit: int | None = None
+) -> tuple[uuid.UUID, list[int]]:
+    """Claim up to `limit` due rows for one dispatcher; several may run at once.
+
+    PostgreSQL: SKIP LOCKED lets racing dispatchers take disjoint rows without waiting. Everywhere:
+    the UPDATE only moves rows still pending and stamps them with this claim's token, so the rows
+    read back are exactly the ones this claim won.
+    """
+    now = now or timezone.now()
+    limit = limit or settings.FOLLOWUPS_DISPATCH_BATCH
+    token = uuid.uuid4()
+    with transaction.atomic():
+        due = PlannedEmail.objects.filter(state=State.PENDING, due_at__lte=now).order_by("due_at")
+        if db_connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return token, []
+        PlannedEmail.objects.filter(pk__in=ids, state=State.PENDING).update(
+            state=State.QUEUED, claim_token=token, claimed_at=now, updated_at=now
+        )
+        won = list(
+            PlannedEmail.objects.filter(pk__in=ids, claim_token=token)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)
+        )
+    return token, won
+
+
+def followup_dispatch(
+    *,
+    enqueue: Callable[[uuid.UUID, list[int]], object],
+    now: datetime.datetime | None = None,
+    max_rows: int = 50_000,
+) -> int:
+    """Recover stuck rows, then claim due rows batch by batch and hand each chunk to `enqueue`
+    (after the claim has committed). Returns how many rows were handed on."""
+    planned_emails_recover(now=now)
+    chunk = settings.FOLLOWUPS_SEND_CHUNK
+    handed = 0
+    while handed < max_rows:
+        token, ids = planned_emails_claim(now=now)
+        for start in range(0, len(ids), chunk):
+            enqueue(token, ids[start : start + chunk])
+        handed += len(ids)
+        if len(ids) < settings.FOLLOWUPS_DISPATCH_BATCH:
+            break
+    return handed
+
+
+# --- Sending ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    send: bool
+    skip_reason: str = ""
+    later: datetime.datetime | None = None
+
+
+def _verdict(row: PlannedEmail, contact: Contact, now: datetime.datetime) -> Verdict:
+    """Whether this email may go out now, checked at send time (things change in two weeks)."""
+    if contact.bounced_at:
+        return Verdict(False, skip_reason="bounced")
+    if row.kind not in MARKETING_KINDS:
+        return Verdict(True)  # the routine email: the person just asked for it
+    if contact.unsubscribed_at:
+        return Verdict(False, skip_reason="unsubscribed")
+    if row.kind in TIPS_KINDS:
+        if not contact.consent_confirmed_at:
+            return Verdict(False, skip_reason="no consent")
+        if contact.last_ordered_at and contact.last_ordered_at >= row.created_at:
+            return Verdict(False, skip_reason="bought")
+    cap = datetime.timedelta(hours=settings.FOLLOWUPS_MIN_HOURS_BETWEEN)
+    recent = (
+        PlannedEmail.objects.filter(contact=contact, kind__in=MARKETING_KINDS)
+        .filter(Q(state=State.SENDING) | Q(state=State.SENT, sent_at__gt=now - cap))
+        .exclude(pk=row.pk)
+        .values_list("sent_at", flat=True)
+    )
+    earliest = now
+    for sent_at in recent:
+        earliest = max(earliest, (sent_at or now) + cap)
+    earliest = send_hour_adjust(when=earliest, contact=contact)
+    if earliest > now:
+        return Verdict(False, later=earliest)
+    return Verdict(True)
+
+
+def _message_id(row: PlannedEmail) -> str:
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"<followup-{row.pk}-{row.kind}@{domain or 'localhost'}>"
+
+
+def _start(pk: int, token: uuid.UUID, now: datetime.datetime) -> tuple[PlannedEmail | None, str]:
+    """Move one claimed row to `sending` if the checks pass; otherwise settle it."""
+    contact_id = (
+        PlannedEmail.objects.filter(pk=pk, state=State.QUEUED, claim_token=token)
+        .values_list("contact_id", flat=True)
+        .first()
+    )
+    if contact_id is None:
+        return None, "not-claimed"
+    with transaction.atomic():
+        # Contact first, then the row: the same lock order as contact_unsubscribe.
+        contact = Contact.objects.select_for_update().get(pk=contact_id)
+        row = (
+            PlannedEmail.objects.select_for_update()
+            .filter(pk=pk, state=State.QUEUED, claim_token=token)
+            .first()
+        )
+        if row is None:
+            return None, "not-claimed"
+        row.contact = contact
+        verdict = _verdict(row, contact, now)
+        if verdict.skip_reason:
+            row.state, row.skip_reason, row.claim_token = State.SKIPPED, verdict.skip_reason, None
+            row.save(update_fields=["state", "skip_reason", "claim_token", "updated_at"])
+            return None, "skipped"
+        if verdict.later:
+            row.state, row.due_at, row.claim_token = State.PENDING, verdict.later, None
+            row.save(update_fields=["state", "due_at", "claim_token", "updated_at"])
+            return None, "deferred"
+        row.state = State.SENDING
+        row.attempts += 1
+        row.claimed_at = now  # the lease restarts for the SMTP conversation
+        row.message_id = _message_id(row)
+        row.save(update_fields=["state", "attempts", "claimed_at", "message_id", "updated_at"])
+    return row, "sending"
+
+
+def _refused_permanently(exc: Exception) -> bool:
+    if isinstance(exc, AnymailRecipientsRefused):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return False
+
+
+def _finish_failed(row: PlannedEmail, token: uuid.UUID, exc: Exception, now) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    mine = PlannedEmail.objects.filter(pk=row.pk, state=State.SENDING, claim_token=token)
+    if _refused_permanently(exc):
+        Contact.objects.filter(pk=row.contact_id, bounced_at__isnull=True).update(bounced_at=now)
+        mine.update(state=State.FAILED, claim_token=None, last_error=error, updated_at=now)
+        return "bounced"
+    if row.attempts >= settings.FOLLOWUPS_MAX_ATTEMPTS:
+        mine.update(state=State.FAILED, claim_token=None, last_error=error, updated_at=now)
+        return "failed"
+    delay = settings.FOLLOWUPS_RETRY_BASE_SECONDS * 2 ** (row.attempts - 1)
+    mine.update(
+        state=State.PENDING,
+        due_at=now + datetime.timedelta(seconds=delay),
+        claim_token=None,
+        last_error=error,
+        updated_at=now,
+    )
+    return "retry"
+
+
+def planned_emails_send(
+    *, claim_token: uuid.UUID | str, ids: Iterable[int], now: datetime.datetime | None = None
+) -> Counter:
+    """Send the claimed rows `ids` over one connection; safe to run twice. Returns outcomes."""
+    from .emails import followup_message_build  # rendering imports templates and guidance
+
+    token = uuid.UUID(str(claim_token))
+    outcomes: Counter = Counter()
+    mail = get_connection()
+    try:
+        for pk in ids:
+            at = now or timezone.now()
+            row, outcome = _start(pk, token, at)
+            if row is not None:
+                try:
+                    message = followup_message_build(planned_email=row, connection=mail)
+                    mail.open()  # kept open for the chunk; a no-op once open
+                    mail.send_messages([message])
+                except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+                    logger.warning("followups: sending %s failed: %s", pk, exc)
+                    mail.close()
+                    outcome = _finish_failed(row, token, exc, at)
+                else:
+                    PlannedEmail.objects.filter(
+                        pk=pk, state=State.SENDING, claim_token=token
+                    ).update(
+                        state=State.SENT,
+                        sent_at=timezone.now(),
+                        claim_token=None,
+                        last_error="",
+                        updated_at=timezone.now(),
+                    )
+                    outcome = "sent"
+            outcomes[outcome] += 1
+    finally:
+        mail.close()
+    return outcomes
