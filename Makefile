@@ -35,6 +35,7 @@ var:
 setup: install var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) store_setup
+	$(MANAGE) guidance_setup
 
 run: setup
 	@echo ""

@@ -263,3 +263,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Guidance funnel (self-check, results, techniques) --------------------------
+# Results (and their routine requests) older than this are purged by the beat task below.
+GUIDANCE_RESULT_RETENTION_DAYS = env.int("GUIDANCE_RESULT_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["guidance-purge-expired-results"] = {
+    "task": "guidance.purge_expired_results",
+    "schedule": 6 * 60 * 60,  # seconds; the task is idempotent, so often is harmless
+}
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405  (from oscar.defaults)
+    {
+        "label": "Guidance",
+        "icon": "fas fa-shoe-prints",
+        "children": [
+            {
+                "label": "Funnel numbers",
+                "url_name": "guidance-dashboard:funnel",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {
+                "label": "Techniques and texts",
+                "url_name": "guidance-dashboard:content",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {
+                "label": "Erase a person's results",
+                "url_name": "guidance-dashboard:erase",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+        ],
+    },
+]
