@@ -162,7 +162,7 @@ STORAGES = {
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 
 # --- Email --------------------------------------------------------------------
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="shop.followups.backends.OutboxEmailBackend")
 EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox")))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -242,6 +242,15 @@ FOLLOWUPS_RETRY_BASE_SECONDS = env.int("FOLLOWUPS_RETRY_BASE_SECONDS", default=1
 FOLLOWUPS_LEASE_SECONDS = env.int("FOLLOWUPS_LEASE_SECONDS", default=600)
 # The mailto: half of List-Unsubscribe (default: the From address)
 FOLLOWUPS_UNSUBSCRIBE_MAILTO = env("FOLLOWUPS_UNSUBSCRIBE_MAILTO", default="")
+# An ESP through django-anymail is settings only: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend
+# plus its keys as ANYMAIL_<SETTING> variables, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN=...
+ANYMAIL.update(
+    {
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in env.ENVIRON.items()
+        if name.startswith("ANYMAIL_")
+    }
+)
 CELERY_BEAT_SCHEDULE["followups-dispatch"] = {
     "task": "followups.dispatch",
     "schedule": FOLLOWUPS_DISPATCH_INTERVAL,

@@ -56,6 +56,14 @@ class PlannedEmail(models.Model):
     message_id = models.CharField(max_length=200, blank=True, editable=False)
     skip_reason = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
+    result = models.ForeignKey(
+        "guidance.Result",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The self-check result whose routine the email carries",
+    )
     order = models.ForeignKey(
         "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -113,4 +121,3 @@ class EmailContent(models.Model):
 
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
-

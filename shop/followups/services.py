@@ -30,7 +30,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from guidance.models import Result
+
 from .content import DEFAULT_CONTENT
+from .emails import email_render, followup_message_build, message_build
 from .models import (
     MARKETING_KINDS,
     ORDER_KINDS,
@@ -129,16 +132,67 @@ def followup_schedule(
     kind: str,
     key: str,
     due_at: datetime.datetime,
+    result=None,
     order=None,
-    extra: dict | None = None,
 ) -> PlannedEmail:
     """Plan one email; planning the same key again returns the existing row unchanged."""
     if kind in MARKETING_KINDS:
         due_at = send_hour_adjust(when=due_at, contact=contact)
     planned, _ = PlannedEmail.objects.get_or_create(
         key=key,
-        defaults={"contact": contact, "kind": kind, "due_at": due_at, "order": order, **(extra or {})},
+        defaults={
+            "contact": contact,
+            "kind": kind,
+            "due_at": due_at,
+            "result": result,
+            "order": order,
+        },
     )
+    return planned
+
+
+def followups_schedule_for_routine_request(
+    *, routine_request, time_zone: str = "", now: datetime.datetime | None = None
+) -> list[PlannedEmail]:
+    """'Email me my routine': the routine now; with the consent box ticked, the tips series too
+    (each tip is only sent once the person has confirmed by the link in the routine email)."""
+    now = now or timezone.now()
+    request = routine_request
+    contact = contact_get_or_create(
+        email=request.email, time_zone=time_zone or getattr(request, "time_zone", "")
+    )
+    planned = [
+        followup_schedule(
+            contact=contact,
+            kind=Kind.ROUTINE,
+            key=f"{Kind.ROUTINE}:{request.pk}",
+            due_at=now,
+            result=request.result,
+        )
+    ]
+    if not request.wants_followups:
+        return planned
+    contact_consent_record(
+        contact=contact,
+        text=request.consent_text,
+        version=request.consent_version,
+        at=request.consented_at or now,
+    )
+    # One tips series per person: a newer request replaces what is still pending.
+    PlannedEmail.objects.filter(contact=contact, kind__in=TIPS_KINDS, state=State.PENDING).update(
+        state=State.SKIPPED, skip_reason="replaced by a newer request", updated_at=now
+    )
+    start = request.created_at or now
+    planned += [
+        followup_schedule(
+            contact=contact,
+            kind=kind,
+            key=f"{kind}:{request.pk}",
+            due_at=start + datetime.timedelta(days=days),
+            result=request.result,
+        )
+        for kind, days in zip(TIPS_KINDS, settings.FOLLOWUPS_TIPS_DAYS, strict=True)
+    ]
     return planned
 
 
@@ -195,6 +249,19 @@ def planned_email_requeue(*, planned_email: PlannedEmail, now: datetime.datetime
         skip_reason="",
         updated_at=now,
     )
+
+
+def email_test_send(*, kind: str, to: str, result_id: int | None = None) -> None:
+    """Staff's test: the email as it would go out (with this result's routine), to `to` only."""
+    result = Result.objects.filter(pk=result_id).first() if result_id else None
+    rendered = email_render(kind=kind, contact=Contact(pk=0, email=to), result=result)
+    rendered = type(rendered)(
+        subject=f"[Test] {rendered.subject}",
+        text=rendered.text,
+        html=rendered.html,
+        headers=rendered.headers,
+    )
+    message_build(rendered=rendered, to=to).send()
 
 
 # --- Dispatching --------------------------------------------------------------
@@ -392,8 +459,6 @@ def planned_emails_send(
     *, claim_token: uuid.UUID | str, ids: Iterable[int], now: datetime.datetime | None = None
 ) -> Counter:
     """Send the claimed rows `ids` over one connection; safe to run twice. Returns outcomes."""
-    from .emails import followup_message_build  # rendering imports templates and guidance
-
     token = uuid.UUID(str(claim_token))
     outcomes: Counter = Counter()
     mail = get_connection()
