@@ -19,12 +19,12 @@ def _address_hash(email: str) -> str:
 
 
 def _make(contact: Contact, salt: str) -> str:
-    return signing.dumps([contact.pk, _address_hash(contact.email)], salt=salt)
+    return signing.Signer(salt=salt).sign_object([contact.pk, _address_hash(contact.email)])
 
 
 def _contact(token: str, salt: str) -> Contact | None:
     try:
-        pk, address_hash = signing.loads(token, salt=salt)
+        pk, address_hash = signing.Signer(salt=salt).unsign_object(token)
     except (signing.BadSignature, TypeError, ValueError):
         return None
     contact = Contact.objects.filter(pk=pk).first()
