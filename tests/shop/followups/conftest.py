@@ -21,7 +21,6 @@ from django.db import connection
 from guidance.routines import CheckAnswers, PainArea, Rating
 from guidance.services import guidance_content_setup, result_create, routine_request_create
 
-
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line
 
 

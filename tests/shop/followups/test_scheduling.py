@@ -85,9 +85,7 @@ def test_a_second_request_replaces_the_pending_tips_series(request_routine):
         (datetime.datetime(2030, 3, 5, 23, 59), datetime.datetime(2030, 3, 6, 9, 0)),
     ],
 )
-def test_marketing_emails_move_into_the_persons_sending_hours(
-    db, settings, local_time, expected
-):
+def test_marketing_emails_move_into_the_persons_sending_hours(db, settings, local_time, expected):
     settings.FOLLOWUPS_SEND_HOURS = [9, 20]
     berlin = zoneinfo.ZoneInfo("Europe/Berlin")
     contact = contact_get_or_create(email="jo@example.com", time_zone="Europe/Berlin")

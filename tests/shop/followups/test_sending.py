@@ -177,9 +177,10 @@ def test_tips_without_confirmed_consent_are_skipped_and_stay_skipped(
     dispatch_and_send(now=timezone.now() + datetime.timedelta(days=30))
 
     assert [m["Subject"] for m in smtp_sink.messages] == ["Your foot-massage routine"]
-    assert sorted(
-        PlannedEmail.objects.exclude(kind=Kind.ROUTINE).values_list("state", "skip_reason")
-    ) == [(State.SKIPPED, "no consent")] * 3
+    assert (
+        sorted(PlannedEmail.objects.exclude(kind=Kind.ROUTINE).values_list("state", "skip_reason"))
+        == [(State.SKIPPED, "no consent")] * 3
+    )
 
 
 def test_nothing_goes_to_an_unsubscribed_person_even_when_already_claimed(
