@@ -5,3 +5,6 @@ class GuidanceConfig(AppConfig):
     """The self-check, its results and routines, and the technique pages."""
 
     name = "guidance"
+
+    def ready(self):
+        from guidance import receivers  # noqa: F401  (connects the order attribution)

@@ -1,0 +1,82 @@
+"""Staff pages under Oscar's dashboard: funnel numbers, content editing and erasure."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.forms import modelform_factory
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.generic import FormView, TemplateView, UpdateView
+
+from guidance import selectors
+from guidance.forms import DateRangeForm, EraseForm
+from guidance.models import GuidanceText, Technique
+from guidance.services import results_erase
+
+staff_only = method_decorator(
+    staff_member_required(login_url=reverse_lazy("dashboard:login")), name="dispatch"
+)
+
+
+@staff_only
+class FunnelView(TemplateView):
+    template_name = "guidance/dashboard/funnel.html"
+
+    def get_context_data(self, **kwargs):
+        form = DateRangeForm(self.request.GET or DateRangeForm.default_range())
+        numbers = None
+        if form.is_valid():
+            numbers = selectors.funnel_numbers(
+                start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            )
+        return super().get_context_data(form=form, numbers=numbers, **kwargs)
+
+
+@staff_only
+class ContentView(TemplateView):
+    template_name = "guidance/dashboard/content.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            techniques=selectors.technique_list(),
+            texts=GuidanceText.objects.order_by("key"),
+            **kwargs,
+        )
+
+
+@staff_only
+class TechniqueEditView(UpdateView):
+    model = Technique
+    form_class = modelform_factory(
+        Technique,
+        fields=["title", "purpose", "steps", "tips", "duration_minutes", "hold_seconds", "order"],
+    )
+    template_name = "guidance/dashboard/edit.html"
+    success_url = reverse_lazy("guidance-dashboard:content")
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Technique, slug=self.kwargs["slug"])
+
+    def form_valid(self, form):
+        messages.success(self.request, f"Saved “{form.instance.title}”.")
+        return super().form_valid(form)
+
+
+@staff_only
+class TextEditView(TechniqueEditView):
+    model = GuidanceText
+    form_class = modelform_factory(GuidanceText, fields=["title", "body"])
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(GuidanceText, key=self.kwargs["key"])
+
+
+@staff_only
+class EraseView(FormView):
+    template_name = "guidance/dashboard/erase.html"
+    form_class = EraseForm
+
+    def form_valid(self, form):
+        erased = results_erase(email=form.cleaned_data["email"], token=form.cleaned_data["token"])
+        messages.success(self.request, f"Erased {erased} result{'s' if erased != 1 else ''}.")
+        return redirect("guidance-dashboard:erase")

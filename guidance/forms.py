@@ -1,0 +1,144 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from guidance.consent import FOLLOWUP_CONSENT_TEXT
+from guidance.routines import CheckAnswers, PainArea, PainDuration, Rating
+
+YES_NO = [("no", "No"), ("yes", "Yes")]
+
+# The red flags, shown on the safety step and on the red-flags page (one wording for both).
+RED_FLAGS: dict[str, str] = {
+    "diabetes_or_numbness": "Do you have diabetes, or numbness or tingling in your feet?",
+    "recent_injury": "Have you recently injured your foot, ankle or leg: felt a snap or pop, "
+    "or are you unable to put weight on it?",
+    "back_warning_signs": "Do you have back pain together with numbness around the groin or "
+    "inner thighs, new bladder or bowel changes, or weakness in a leg?",
+    "severe_or_worsening": "Is the pain severe or getting worse, or is it a new pain that has "
+    "not started to ease after two weeks?",
+}
+
+
+class SafetyForm(forms.Form):
+    """Every question must be answered: an unanswered box must never pass as a "no"."""
+
+    diabetes_or_numbness = forms.ChoiceField(
+        label=RED_FLAGS["diabetes_or_numbness"], choices=YES_NO, widget=forms.RadioSelect
+    )
+    recent_injury = forms.ChoiceField(
+        label=RED_FLAGS["recent_injury"], choices=YES_NO, widget=forms.RadioSelect
+    )
+    back_warning_signs = forms.ChoiceField(
+        label=RED_FLAGS["back_warning_signs"], choices=YES_NO, widget=forms.RadioSelect
+    )
+    severe_or_worsening = forms.ChoiceField(
+        label=RED_FLAGS["severe_or_worsening"], choices=YES_NO, widget=forms.RadioSelect
+    )
+
+    @staticmethod
+    def has_red_flag(cleaned_data: dict) -> bool:
+        return any(cleaned_data.get(name) == "yes" for name in RED_FLAGS)
+
+
+class PainForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        label="Where does it bother you?",
+        choices=PainArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    duration = forms.ChoiceField(
+        label="For how long?", choices=PainDuration.choices, widget=forms.RadioSelect
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        areas, duration = cleaned.get("areas"), cleaned.get("duration")
+        if duration is None:
+            return cleaned
+        if not areas and duration != PainDuration.NO_PAIN:
+            raise forms.ValidationError("Tick where it bothers you, or choose “No pain right now”.")
+        if areas and duration == PainDuration.NO_PAIN:
+            raise forms.ValidationError(
+                "You ticked where it bothers you: please choose for how long."
+            )
+        return cleaned
+
+
+class ArchForm(forms.Form):
+    left = forms.ChoiceField(
+        label="Left foot: how tight was the arch?", choices=Rating.choices, widget=forms.RadioSelect
+    )
+    right = forms.ChoiceField(
+        label="Right foot: how tight was the arch?",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class HeelForm(forms.Form):
+    left = forms.ChoiceField(
+        label="Left side of the low back: how tight?",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    right = forms.ChoiceField(
+        label="Right side of the low back: how tight?",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+def check_answers(*, pain: dict, arch: dict, heel: dict) -> CheckAnswers:
+    """The cleaned data of the wizard's steps as the routine builder's input."""
+    return CheckAnswers(
+        arch_left=arch["left"],
+        arch_right=arch["right"],
+        heel_left=heel["left"],
+        heel_right=heel["right"],
+        pain_areas=frozenset(pain["areas"]),
+        pain_duration=pain["duration"],
+    )
+
+
+class RoutineEmailForm(forms.Form):
+    email = forms.EmailField(label="Your email", max_length=254)
+    followups = forms.BooleanField(label=FOLLOWUP_CONSENT_TEXT, required=False, initial=False)
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    MAX_DAYS = 366
+
+    @classmethod
+    def default_range(cls) -> dict:
+        today = timezone.localdate()
+        return {"start": today - datetime.timedelta(days=29), "end": today}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError("The start date must not be after the end date.")
+            if (end - start).days >= self.MAX_DAYS:
+                raise forms.ValidationError(f"Choose at most {self.MAX_DAYS} days.")
+        return cleaned
+
+
+class EraseForm(forms.Form):
+    email = forms.EmailField(required=False, label="Their email address")
+    result_link = forms.CharField(
+        required=False, max_length=300, label="Or a link to one of their results"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        link = cleaned.get("result_link", "").strip().rstrip("/")
+        cleaned["token"] = link.rsplit("/", 1)[-1] if link else ""
+        if not cleaned.get("email") and not cleaned["token"]:
+            raise forms.ValidationError("Enter an email address or a result link.")
+        return cleaned
