@@ -62,10 +62,10 @@ def unsubscribe_headers(*, contact: Contact) -> dict[str, str]:
     }
 
 
-def email_context(*, kind: str, contact: Contact, result: Result | None = None, order=None) -> dict:
+def email_context(
+    *, kind: str, result: Result | None, unsubscribe_url: str, consent_url: str = ""
+) -> dict:
     content = email_content_get(kind=kind)
-    if kind in (Kind.ORDER_HOWTO, Kind.ORDER_CHECKIN) and result is None and order is not None:
-        result = result_for_order(order=order)
     routine = routine_for(result=result)
     self_check_url = _absolute("/guidance/self-check/")
     result_url = _absolute(f"/guidance/results/{result.token}/") if result else ""
@@ -80,11 +80,6 @@ def email_context(*, kind: str, contact: Contact, result: Result | None = None, 
         Kind.ORDER_HOWTO: techniques_url,
         Kind.ORDER_CHECKIN: self_check_url,
     }[kind]
-    consent_url = ""
-    if kind == Kind.ROUTINE and contact.consent_requested_at and not contact.consent_confirmed_at:
-        consent_url = _absolute(
-            reverse("followups:consent-confirm", kwargs={"token": consent_token(contact)})
-        )
     technique = technique_in_depth(routine=routine) if kind == Kind.TIPS_CHECKIN else None
     return {
         "kind": kind,
@@ -101,27 +96,71 @@ def email_context(*, kind: str, contact: Contact, result: Result | None = None, 
         "product_url": product_url,
         "voucher_code": VOUCHER_CODE if kind == Kind.TIPS_REMINDER else "",
         "consent_url": consent_url,
-        "order": order,
         "site_url": settings.SITE_URL,
         "shop_name": settings.OSCAR_SHOP_NAME,
         "postal_address": settings.SHOP_POSTAL_ADDRESS,
         "red_flags_url": _url("guidance:red-flags", "/guidance/self-check/"),
-        "unsubscribe_url": _absolute(
-            reverse("followups:unsubscribe", kwargs={"token": unsubscribe_token(contact)})
-        ),
+        "unsubscribe_url": unsubscribe_url,
     }
 
 
+# Stand-ins for the two per-person links, so one rendering serves everyone who gets the same
+# email with the same routine (a batch of reminders renders once). Signed tokens are URL-safe
+# (letters, digits, "-", "_", ":"), so substituting them needs no escaping.
+_UNSUBSCRIBE_STANDIN = "https://unsubscribe.standin.invalid/"
+_CONSENT_STANDIN = "https://consent.standin.invalid/"
+
+
+class EmailRenderer:
+    """Renders emails; keep one per batch to reuse identical renderings."""
+
+    def __init__(self):
+        self._rendered: dict[tuple, RenderedEmail] = {}
+
+    def render(self, *, kind: str, contact: Contact, result: Result | None = None, order=None):
+        if kind in (Kind.ORDER_HOWTO, Kind.ORDER_CHECKIN) and result is None and order:
+            result = result_for_order(order=order)
+        wants_consent_link = bool(
+            kind == Kind.ROUTINE
+            and contact.consent_requested_at
+            and not contact.consent_confirmed_at
+        )
+        key = (kind, result.pk if result else None, wants_consent_link)
+        if key not in self._rendered:
+            context = email_context(
+                kind=kind,
+                result=result,
+                unsubscribe_url=_UNSUBSCRIBE_STANDIN,
+                consent_url=_CONSENT_STANDIN if wants_consent_link else "",
+            )
+            self._rendered[key] = RenderedEmail(
+                subject=context["subject"],
+                text=render_to_string("emails/followup.txt", context),
+                html=_inliner.inline(render_to_string("emails/followup.html", context)),
+            )
+        shared = self._rendered[key]
+        links = {
+            _UNSUBSCRIBE_STANDIN: _absolute(
+                reverse("followups:unsubscribe", kwargs={"token": unsubscribe_token(contact)})
+            )
+        }
+        if wants_consent_link:
+            links[_CONSENT_STANDIN] = _absolute(
+                reverse("followups:consent-confirm", kwargs={"token": consent_token(contact)})
+            )
+        text, html = shared.text, shared.html
+        for standin, link in links.items():
+            text, html = text.replace(standin, link), html.replace(standin, link)
+        return RenderedEmail(
+            subject=shared.subject,
+            text=text,
+            html=html,
+            headers=unsubscribe_headers(contact=contact),
+        )
+
+
 def email_render(*, kind: str, contact: Contact, result: Result | None = None, order=None):
-    context = email_context(kind=kind, contact=contact, result=result, order=order)
-    html = _inliner.inline(render_to_string("emails/followup.html", context))
-    text = render_to_string("emails/followup.txt", context)
-    return RenderedEmail(
-        subject=context["subject"],
-        text=text,
-        html=html,
-        headers=unsubscribe_headers(contact=contact),
-    )
+    return EmailRenderer().render(kind=kind, contact=contact, result=result, order=order)
 
 
 def message_build(
@@ -142,16 +181,13 @@ def message_build(
     return message
 
 
-def followup_message_build(*, planned_email: PlannedEmail, connection=None):
-    rendered = email_render(
+def followup_message_build(*, planned_email: PlannedEmail, renderer: EmailRenderer | None = None):
+    rendered = (renderer or EmailRenderer()).render(
         kind=planned_email.kind,
         contact=planned_email.contact,
         result=planned_email.result,
         order=planned_email.order,
     )
     return message_build(
-        rendered=rendered,
-        to=planned_email.contact.email,
-        message_id=planned_email.message_id,
-        connection=connection,
+        rendered=rendered, to=planned_email.contact.email, message_id=planned_email.message_id
     )

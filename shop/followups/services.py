@@ -18,7 +18,7 @@ import logging
 import smtplib
 import uuid
 import zoneinfo
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -27,13 +27,13 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from guidance.models import Result
 
 from .content import DEFAULT_CONTENT
-from .emails import email_render, followup_message_build, message_build
+from .emails import EmailRenderer, email_render, followup_message_build, message_build
 from .models import (
     MARKETING_KINDS,
     ORDER_KINDS,
@@ -355,8 +355,11 @@ class Verdict:
     later: datetime.datetime | None = None
 
 
-def _verdict(row: PlannedEmail, contact: Contact, now: datetime.datetime) -> Verdict:
-    """Whether this email may go out now, checked at send time (things change in two weeks)."""
+def _verdict(
+    row: PlannedEmail, contact: Contact, now: datetime.datetime, recent: list[datetime.datetime]
+) -> Verdict:
+    """Whether this email may go out now, checked at send time (things change in two weeks).
+    `recent`: when this person's other marketing emails went out (or started) lately."""
     if contact.bounced_at:
         return Verdict(False, skip_reason="bounced")
     if row.kind not in MARKETING_KINDS:
@@ -369,15 +372,7 @@ def _verdict(row: PlannedEmail, contact: Contact, now: datetime.datetime) -> Ver
         if contact.last_ordered_at and contact.last_ordered_at >= row.created_at:
             return Verdict(False, skip_reason="bought")
     cap = datetime.timedelta(hours=settings.FOLLOWUPS_MIN_HOURS_BETWEEN)
-    recent = (
-        PlannedEmail.objects.filter(contact=contact, kind__in=MARKETING_KINDS)
-        .filter(Q(state=State.SENDING) | Q(state=State.SENT, sent_at__gt=now - cap))
-        .exclude(pk=row.pk)
-        .values_list("sent_at", flat=True)
-    )
-    earliest = now
-    for sent_at in recent:
-        earliest = max(earliest, (sent_at or now) + cap)
+    earliest = max([now, *(sent_at + cap for sent_at in recent)])
     earliest = send_hour_adjust(when=earliest, contact=contact)
     if earliest > now:
         return Verdict(False, later=earliest)
@@ -385,45 +380,73 @@ def _verdict(row: PlannedEmail, contact: Contact, now: datetime.datetime) -> Ver
 
 
 def _message_id(row: PlannedEmail) -> str:
+    """Stable per row, so a rare duplicate (see the module docstring) is recognisable."""
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     return f"<followup-{row.pk}-{row.kind}@{domain or 'localhost'}>"
 
 
-def _start(pk: int, token: uuid.UUID, now: datetime.datetime) -> tuple[PlannedEmail | None, str]:
-    """Move one claimed row to `sending` if the checks pass; otherwise settle it."""
-    contact_id = (
-        PlannedEmail.objects.filter(pk=pk, state=State.QUEUED, claim_token=token)
-        .values_list("contact_id", flat=True)
-        .first()
-    )
-    if contact_id is None:
-        return None, "not-claimed"
-    with transaction.atomic():
-        # Contact first, then the row: the same lock order as contact_unsubscribe.
-        contact = Contact.objects.select_for_update().get(pk=contact_id)
-        row = (
-            PlannedEmail.objects.select_for_update()
-            .filter(pk=pk, state=State.QUEUED, claim_token=token)
-            .first()
+def _start(
+    ids: list[int], token: uuid.UUID, now: datetime.datetime, outcomes: Counter
+) -> list[PlannedEmail]:
+    """Check the claimed rows in one transaction: settle the skipped and deferred ones, move the
+    rest to `sending` (counting an attempt) and return those, with contact, result and order."""
+    contact_ids = set(
+        PlannedEmail.objects.filter(pk__in=ids, state=State.QUEUED, claim_token=token).values_list(
+            "contact_id", flat=True
         )
-        if row is None:
-            return None, "not-claimed"
-        row.contact = contact
-        verdict = _verdict(row, contact, now)
-        if verdict.skip_reason:
-            row.state, row.skip_reason, row.claim_token = State.SKIPPED, verdict.skip_reason, None
-            row.save(update_fields=["state", "skip_reason", "claim_token", "updated_at"])
-            return None, "skipped"
-        if verdict.later:
-            row.state, row.due_at, row.claim_token = State.PENDING, verdict.later, None
-            row.save(update_fields=["state", "due_at", "claim_token", "updated_at"])
-            return None, "deferred"
-        row.state = State.SENDING
-        row.attempts += 1
-        row.claimed_at = now  # the lease restarts for the SMTP conversation
-        row.message_id = _message_id(row)
-        row.save(update_fields=["state", "attempts", "claimed_at", "message_id", "updated_at"])
-    return row, "sending"
+    )
+    with transaction.atomic():
+        # Contacts first, then rows: the lock order contact_unsubscribe uses too.
+        contacts = Contact.objects.select_for_update().filter(pk__in=contact_ids).order_by("pk")
+        contacts = {contact.pk: contact for contact in contacts}
+        rows = list(
+            PlannedEmail.objects.select_for_update(of=("self",))
+            .select_related("result", "order")
+            .filter(pk__in=ids, state=State.QUEUED, claim_token=token)
+            .order_by("pk")
+        )
+        outcomes["not-claimed"] += len(ids) - len(rows)
+        cap = datetime.timedelta(hours=settings.FOLLOWUPS_MIN_HOURS_BETWEEN)
+        recent: dict[int, list[datetime.datetime]] = defaultdict(list)
+        marketing_contacts = {row.contact_id for row in rows if row.kind in MARKETING_KINDS}
+        for contact_id, sent_at in (
+            PlannedEmail.objects.filter(contact_id__in=marketing_contacts, kind__in=MARKETING_KINDS)
+            .filter(Q(state=State.SENDING) | Q(state=State.SENT, sent_at__gt=now - cap))
+            .values_list("contact_id", "sent_at")
+        ):
+            recent[contact_id].append(sent_at or now)
+        sending, skipped, deferred = [], defaultdict(list), []
+        for row in rows:
+            row.contact = contacts[row.contact_id]
+            verdict = _verdict(row, row.contact, now, recent[row.contact_id])
+            if verdict.skip_reason:
+                skipped[verdict.skip_reason].append(row.pk)
+            elif verdict.later:
+                deferred.append((row.pk, verdict.later))
+            else:
+                row.state, row.attempts, row.claimed_at = State.SENDING, row.attempts + 1, now
+                row.message_id = _message_id(row)
+                sending.append(row)
+                if row.kind in MARKETING_KINDS:
+                    recent[row.contact_id].append(now)  # the cap holds within one chunk too
+        # A few set-based UPDATEs per chunk, not one per row.
+        PlannedEmail.objects.filter(pk__in=[row.pk for row in sending]).update(
+            state=State.SENDING,
+            attempts=F("attempts") + 1,
+            claimed_at=now,  # the lease restarts for the SMTP conversation
+            updated_at=now,
+        )
+        for reason, pks in skipped.items():
+            PlannedEmail.objects.filter(pk__in=pks).update(
+                state=State.SKIPPED, skip_reason=reason, claim_token=None, updated_at=now
+            )
+        for pk, later in deferred:
+            PlannedEmail.objects.filter(pk=pk).update(
+                state=State.PENDING, due_at=later, claim_token=None, updated_at=now
+            )
+        outcomes["skipped"] += sum(len(pks) for pks in skipped.values())
+        outcomes["deferred"] += len(deferred)
+    return sending
 
 
 def _refused_permanently(exc: Exception) -> bool:
@@ -455,38 +478,47 @@ def _finish_failed(row: PlannedEmail, token: uuid.UUID, exc: Exception, now) -> 
     return "retry"
 
 
+def _mark_sent(row: PlannedEmail, token: uuid.UUID, at: datetime.datetime) -> None:
+    with transaction.atomic():
+        if db_connection.vendor == "postgresql":
+            # One commit per sent email keeps the resend window (module docstring) to this row,
+            # but waiting for each commit's disk flush would cap throughput at the disk's
+            # flush rate. Without the wait, only a crash of the database server itself (not of
+            # a worker) can lose the last fraction of a second of "sent" marks.
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        PlannedEmail.objects.filter(pk=row.pk, state=State.SENDING, claim_token=token).update(
+            state=State.SENT,
+            sent_at=at,
+            message_id=row.message_id,
+            claim_token=None,
+            last_error="",
+            updated_at=at,
+        )
+
+
 def planned_emails_send(
     *, claim_token: uuid.UUID | str, ids: Iterable[int], now: datetime.datetime | None = None
 ) -> Counter:
     """Send the claimed rows `ids` over one connection; safe to run twice. Returns outcomes."""
     token = uuid.UUID(str(claim_token))
     outcomes: Counter = Counter()
+    rows = _start(list(ids), token, now or timezone.now(), outcomes)
+    renderer = EmailRenderer()
     mail = get_connection()
     try:
-        for pk in ids:
-            at = now or timezone.now()
-            row, outcome = _start(pk, token, at)
-            if row is not None:
-                try:
-                    message = followup_message_build(planned_email=row, connection=mail)
-                    mail.open()  # kept open for the chunk; a no-op once open
-                    mail.send_messages([message])
-                except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
-                    logger.warning("followups: sending %s failed: %s", pk, exc)
-                    mail.close()
-                    outcome = _finish_failed(row, token, exc, at)
-                else:
-                    PlannedEmail.objects.filter(
-                        pk=pk, state=State.SENDING, claim_token=token
-                    ).update(
-                        state=State.SENT,
-                        sent_at=timezone.now(),
-                        claim_token=None,
-                        last_error="",
-                        updated_at=timezone.now(),
-                    )
-                    outcome = "sent"
-            outcomes[outcome] += 1
+        for row in rows:
+            try:
+                message = followup_message_build(planned_email=row, renderer=renderer)
+                mail.open()  # kept open for the chunk; a no-op once open
+                mail.send_messages([message])
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+                logger.warning("followups: sending %s failed: %s", row.pk, exc)
+                mail.close()
+                outcomes[_finish_failed(row, token, exc, now or timezone.now())] += 1
+            else:
+                _mark_sent(row, token, now or timezone.now())
+                outcomes["sent"] += 1
     finally:
         mail.close()
     return outcomes

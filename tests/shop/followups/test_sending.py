@@ -234,7 +234,9 @@ def test_a_second_marketing_email_within_20_hours_waits_instead_of_being_dropped
     assert len(smtp_sink.messages) == 1
     sent = PlannedEmail.objects.get(state=State.SENT)
     capped = PlannedEmail.objects.get(state=State.PENDING)
-    assert capped.due_at == sent.sent_at + datetime.timedelta(hours=20)
+    # 20 hours after the first one started sending (it was sent a moment later)
+    assert capped.due_at == sent.claimed_at + datetime.timedelta(hours=20)
+    assert sent.claimed_at <= sent.sent_at
     assert capped.attempts == 0
 
     dispatch_and_send(now=capped.due_at + datetime.timedelta(seconds=1))
