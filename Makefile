@@ -41,7 +41,8 @@ run: setup
 	@echo ""
 	@echo "  ReLeaf is starting on http://127.0.0.1:8000"
 	@echo "  Dashboard:  http://127.0.0.1:8000/dashboard/  (create a login first: make superuser)"
-	@echo "  Emails:     written to var/outbox/ (one file per message)"
+	@echo "  Emails:     written to var/outbox/ (one .eml file per message; open it in a mail client)"
+	@echo "  Follow-ups: queue at http://127.0.0.1:8000/admin/followups/plannedemail/, previews at /email/preview/"
 	@echo "  Processes:  web, Celery worker and Celery beat (see Procfile.dev); Ctrl-C stops them all"
 	@echo ""
 	$(BIN)/honcho -f Procfile.dev start

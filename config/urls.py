@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("guidance/", include("guidance.urls")),
+    path("email/", include("shop.followups.urls")),
     path("dashboard/", include("guidance.dashboard_urls")),  # before Oscar's dashboard
     path("", include("guidance.home_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "anymail",
     # Ours
     "shop.store",
+    "shop.followups",
     "guidance",
 ]
 
@@ -161,7 +162,7 @@ STORAGES = {
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 
 # --- Email --------------------------------------------------------------------
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="shop.followups.backends.OutboxEmailBackend")
 EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox")))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -224,6 +225,47 @@ SHOP_SALES_TAX_RATE = Decimal(env("SHOP_SALES_TAX_RATE", default="0"))
 SHOP_POSTAL_ADDRESS = env(
     "SHOP_POSTAL_ADDRESS", default="ReLeaf, 100 Example Street, Springfield, IL 62701, USA"
 )
+
+# --- Follow-up emails (shop.followups) -----------------------------------------
+# Planned emails are database rows; beat runs the dispatcher every few seconds, which claims due
+# rows and hands them to the send task. Delays are counted from the request or the order.
+FOLLOWUPS_DISPATCH_INTERVAL = env.float("FOLLOWUPS_DISPATCH_INTERVAL", default=10.0)  # seconds
+FOLLOWUPS_DISPATCH_BATCH = 500  # rows claimed per query
+FOLLOWUPS_SEND_CHUNK = 50  # rows per send task (they share one SMTP connection)
+FOLLOWUPS_TIPS_DAYS = env.list("FOLLOWUPS_TIPS_DAYS", cast=int, default=[3, 7, 14])
+FOLLOWUPS_ORDER_DAYS = env.list("FOLLOWUPS_ORDER_DAYS", cast=int, default=[3, 21])
+# Marketing emails go out between these local hours (the person's time zone, else the shop's)
+FOLLOWUPS_SEND_HOURS = env.list("FOLLOWUPS_SEND_HOURS", cast=int, default=[9, 20])
+FOLLOWUPS_MIN_HOURS_BETWEEN = env.float("FOLLOWUPS_MIN_HOURS_BETWEEN", default=20.0)
+FOLLOWUPS_MAX_ATTEMPTS = env.int("FOLLOWUPS_MAX_ATTEMPTS", default=5)
+FOLLOWUPS_RETRY_BASE_SECONDS = env.int("FOLLOWUPS_RETRY_BASE_SECONDS", default=120)  # doubles
+# A row claimed or being sent longer than this is taken back (its worker died)
+FOLLOWUPS_LEASE_SECONDS = env.int("FOLLOWUPS_LEASE_SECONDS", default=600)
+# The mailto: half of List-Unsubscribe (default: the From address)
+FOLLOWUPS_UNSUBSCRIBE_MAILTO = env("FOLLOWUPS_UNSUBSCRIBE_MAILTO", default="")
+# An ESP through django-anymail is settings only: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend
+# plus its keys as ANYMAIL_<SETTING> variables, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN=...
+ANYMAIL.update(
+    {
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in env.ENVIRON.items()
+        if name.startswith("ANYMAIL_")
+    }
+)
+CELERY_BEAT_SCHEDULE["followups-dispatch"] = {
+    "task": "followups.dispatch",
+    "schedule": FOLLOWUPS_DISPATCH_INTERVAL,
+    "options": {"expires": FOLLOWUPS_DISPATCH_INTERVAL * 3},
+}
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    {
+        "label": "Follow-up emails",
+        "icon": "fas fa-envelope",
+        "url_name": "admin:followups_plannedemail_changelist",
+        "access_fn": lambda user, *args: user.is_staff,
+    },
+]
 
 LOGGING = {
     "version": 1,

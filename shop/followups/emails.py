@@ -1,0 +1,193 @@
+"""Renders follow-up emails: one context, two layouts (emails/followup.html and .txt), CSS inlined.
+
+Used by the send step and by the staff preview, so what staff see is what is sent.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from guidance.models import Result
+
+from .models import Contact, PlannedEmail
+from .selectors import (
+    cream_product,
+    email_content_get,
+    result_for_order,
+    routine_for,
+    technique_in_depth,
+)
+from .tokens import consent_token, unsubscribe_token
+
+Kind = PlannedEmail.Kind
+ROUTINE_KINDS = (Kind.ROUTINE, Kind.ORDER_HOWTO)
+VOUCHER_CODE = "GETINFUSED"
+
+_inliner = css_inline.CSSInliner(keep_style_tags=False)
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    headers: dict = field(default_factory=dict)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _url(name: str, fallback: str, **kwargs) -> str:
+    try:
+        return _absolute(reverse(name, kwargs=kwargs or None))
+    except NoReverseMatch:
+        return _absolute(fallback)
+
+
+def unsubscribe_headers(*, contact: Contact) -> dict[str, str]:
+    """RFC 2369 + RFC 8058: an https URL that takes a one-click POST, and a mailto."""
+    token = unsubscribe_token(contact)
+    mailto = settings.FOLLOWUPS_UNSUBSCRIBE_MAILTO or settings.DEFAULT_FROM_EMAIL
+    mailto = mailto.rsplit("<", 1)[-1].rstrip(">").strip()
+    url = _absolute(reverse("followups:unsubscribe", kwargs={"token": token}))
+    return {
+        "List-Unsubscribe": f"<{url}>, <mailto:{mailto}?subject={quote('unsubscribe ' + token)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def email_context(
+    *, kind: str, result: Result | None, unsubscribe_url: str, consent_url: str = ""
+) -> dict:
+    content = email_content_get(kind=kind)
+    routine = routine_for(result=result)
+    self_check_url = _absolute("/guidance/self-check/")
+    result_url = _absolute(f"/guidance/results/{result.token}/") if result else ""
+    techniques_url = _absolute("/guidance/techniques/")
+    product = cream_product()
+    product_url = _absolute(product.get_absolute_url()) if product else _absolute("/catalogue/")
+    cta_url = {
+        Kind.ROUTINE: result_url or techniques_url,
+        Kind.TIPS_CHECKIN: techniques_url,
+        Kind.TIPS_RETEST: self_check_url,
+        Kind.TIPS_REMINDER: _absolute(f"/code/{VOUCHER_CODE}/"),
+        Kind.ORDER_HOWTO: techniques_url,
+        Kind.ORDER_CHECKIN: self_check_url,
+    }[kind]
+    technique = technique_in_depth(routine=routine) if kind == Kind.TIPS_CHECKIN else None
+    return {
+        "kind": kind,
+        "content": content,
+        "subject": content.subject,
+        "cta_url": cta_url,
+        "routine": routine if kind in ROUTINE_KINDS else None,
+        "technique": technique,
+        "technique_url": _absolute(f"/guidance/techniques/{technique.slug}/") if technique else "",
+        "techniques_url": techniques_url,
+        "result_url": result_url,
+        "retest": kind == Kind.TIPS_RETEST,
+        "self_check_url": self_check_url,
+        "product_url": product_url,
+        "voucher_code": VOUCHER_CODE if kind == Kind.TIPS_REMINDER else "",
+        "consent_url": consent_url,
+        "site_url": settings.SITE_URL,
+        "shop_name": settings.OSCAR_SHOP_NAME,
+        "postal_address": settings.SHOP_POSTAL_ADDRESS,
+        "red_flags_url": _url("guidance:red-flags", "/guidance/self-check/"),
+        "unsubscribe_url": unsubscribe_url,
+    }
+
+
+# Stand-ins for the two per-person links, so one rendering serves everyone who gets the same
+# email with the same routine (a batch of reminders renders once). Signed tokens are URL-safe
+# (letters, digits, "-", "_", ":"), so substituting them needs no escaping.
+_UNSUBSCRIBE_STANDIN = "https://unsubscribe.standin.invalid/"
+_CONSENT_STANDIN = "https://consent.standin.invalid/"
+
+
+class EmailRenderer:
+    """Renders emails; keep one per batch to reuse identical renderings."""
+
+    def __init__(self):
+        self._rendered: dict[tuple, RenderedEmail] = {}
+
+    def render(self, *, kind: str, contact: Contact, result: Result | None = None, order=None):
+        if kind in (Kind.ORDER_HOWTO, Kind.ORDER_CHECKIN) and result is None and order:
+            result = result_for_order(order=order)
+        wants_consent_link = bool(
+            kind == Kind.ROUTINE
+            and contact.consent_requested_at
+            and not contact.consent_confirmed_at
+        )
+        key = (kind, result.pk if result else None, wants_consent_link)
+        if key not in self._rendered:
+            context = email_context(
+                kind=kind,
+                result=result,
+                unsubscribe_url=_UNSUBSCRIBE_STANDIN,
+                consent_url=_CONSENT_STANDIN if wants_consent_link else "",
+            )
+            self._rendered[key] = RenderedEmail(
+                subject=context["subject"],
+                text=render_to_string("emails/followup.txt", context),
+                html=_inliner.inline(render_to_string("emails/followup.html", context)),
+            )
+        shared = self._rendered[key]
+        links = {
+            _UNSUBSCRIBE_STANDIN: _absolute(
+                reverse("followups:unsubscribe", kwargs={"token": unsubscribe_token(contact)})
+            )
+        }
+        if wants_consent_link:
+            links[_CONSENT_STANDIN] = _absolute(
+                reverse("followups:consent-confirm", kwargs={"token": consent_token(contact)})
+            )
+        text, html = shared.text, shared.html
+        for standin, link in links.items():
+            text, html = text.replace(standin, link), html.replace(standin, link)
+        return RenderedEmail(
+            subject=shared.subject,
+            text=text,
+            html=html,
+            headers=unsubscribe_headers(contact=contact),
+        )
+
+
+def email_render(*, kind: str, contact: Contact, result: Result | None = None, order=None):
+    return EmailRenderer().render(kind=kind, contact=contact, result=result, order=order)
+
+
+def message_build(
+    *, rendered: RenderedEmail, to: str, message_id: str = "", connection=None
+) -> EmailMultiAlternatives:
+    headers = dict(rendered.headers)
+    if message_id:
+        headers["Message-ID"] = message_id
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    return message
+
+
+def followup_message_build(*, planned_email: PlannedEmail, renderer: EmailRenderer | None = None):
+    rendered = (renderer or EmailRenderer()).render(
+        kind=planned_email.kind,
+        contact=planned_email.contact,
+        result=planned_email.result,
+        order=planned_email.order,
+    )
+    return message_build(
+        rendered=rendered, to=planned_email.contact.email, message_id=planned_email.message_id
+    )

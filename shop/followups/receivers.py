@@ -1,0 +1,35 @@
+"""Plans follow-up emails when a routine is requested (guidance) or an order is placed (Oscar).
+
+Both only write rows; nothing here talks to the broker or SMTP, so the pages that send these
+signals never wait on Redis. A failure is logged and never breaks the request or the order.
+"""
+
+import logging
+
+from django.db import transaction
+from django.dispatch import receiver
+from oscar.apps.order.signals import order_placed
+
+from guidance.signals import routine_requested
+
+from .services import followups_schedule_for_order, followups_schedule_for_routine_request
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(routine_requested, dispatch_uid="followups.routine_requested")
+def plan_routine_emails(sender, routine_request, **kwargs):
+    try:
+        with transaction.atomic():
+            followups_schedule_for_routine_request(routine_request=routine_request)
+    except Exception:  # noqa: BLE001 - the visitor's page must not fail because of an email
+        logger.exception("followups: could not plan emails for request %s", routine_request.pk)
+
+
+@receiver(order_placed, dispatch_uid="followups.order_placed")
+def plan_order_emails(sender, order, **kwargs):
+    try:
+        with transaction.atomic():  # a savepoint inside the order's own transaction
+            followups_schedule_for_order(order=order)
+    except Exception:  # noqa: BLE001 - an order must never fail because of a follow-up email
+        logger.exception("followups: could not plan emails for order %s", order.number)
