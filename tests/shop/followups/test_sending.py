@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from oscar.test.factories import create_order
 
+from guidance.services import result_create
 from shop.followups.models import Contact, PlannedEmail
 from shop.followups.services import (
     contact_consent_confirm,
@@ -17,6 +18,7 @@ from shop.followups.services import (
     planned_emails_recover,
     planned_emails_send,
 )
+from tests.shop.followups.conftest import ANSWERS
 
 Kind = PlannedEmail.Kind
 State = PlannedEmail.State
@@ -343,8 +345,9 @@ def test_rows_a_dead_worker_left_behind_are_taken_back(smtp_settings, smtp_sink,
 
 
 def test_two_claims_never_share_a_row(db, request_routine):
-    for n in range(5):
-        request_routine(email=f"p{n}@example.com")
+    for n in range(5):  # five people, each with a result of their own
+        own_result = result_create(answers=ANSWERS, visitor_key=f"visitor-{n}")
+        request_routine(email=f"p{n}@example.com", on=own_result)
 
     _, first = planned_emails_claim(limit=3)
     _, second = planned_emails_claim(limit=3)
