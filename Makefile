@@ -43,7 +43,9 @@ run: setup
 	@echo "  Dashboard:  http://127.0.0.1:8000/dashboard/  (create a login first: make superuser)"
 	@echo "  Emails:     written to var/outbox/ (one .eml file per message; open it in a mail client)"
 	@echo "  Follow-ups: queue at http://127.0.0.1:8000/admin/followups/plannedemail/, previews at /email/preview/"
-	@echo "  Processes:  web, Celery worker and Celery beat (see Procfile.dev); Ctrl-C stops them all"
+	@echo "  Payments:   a local Stripe stand-in on http://127.0.0.1:12111 serves the card page (unless STRIPE_SECRET_KEY is set);"
+	@echo "              test cards 4242 4242 4242 4242 pays, 4000 0000 0000 0341 is declined, 4000 0027 6000 3184 asks for 3-D Secure"
+	@echo "  Processes:  web, Celery worker, Celery beat and the Stripe stand-in (see Procfile.dev); Ctrl-C stops them all"
 	@echo ""
 	$(BIN)/honcho -f Procfile.dev start
 

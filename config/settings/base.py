@@ -305,3 +305,24 @@ OSCAR_DASHBOARD_NAVIGATION = [
         ],
     },
 ]
+
+# --- Stripe (shop/payment/client.py is the only module that talks to it) ----------
+# No secret key (the embedded default): the local stand-in `python -m shop.payment.standin`
+# plays Stripe on STRIPE_API_BASE, accepts the fixed key below and signs webhooks with the
+# fixed secret below. With real test or live keys the same code talks to api.stripe.com.
+STRIPE_STANDIN_SECRET_KEY = "sk_test_standin"
+STRIPE_STANDIN_WEBHOOK_SECRET = "whsec_standin_local_only_not_a_secret"
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+# `or`: an empty line copied from .env.example means "the default", not "empty".
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="") or STRIPE_STANDIN_WEBHOOK_SECRET
+STRIPE_API_BASE = (
+    env("STRIPE_API_BASE", default="")
+    or ("https://api.stripe.com" if STRIPE_SECRET_KEY else "http://127.0.0.1:12111")
+).rstrip("/")
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Where the stand-in POSTs its signed events (only the stand-in reads this).
+STRIPE_STANDIN_WEBHOOK_URL = env(
+    "STRIPE_STANDIN_WEBHOOK_URL", default="http://127.0.0.1:8000/checkout/stripe/webhook/"
+)
+LOGGING["loggers"] = {"stripe": {"level": "WARNING"}}  # stripe logs every request at INFO

@@ -14,11 +14,18 @@ try:
     CACHES = {"default": env.cache("CACHE_URL")}
     CELERY_BROKER_URL = env("CELERY_BROKER_URL")
     SITE_URL = env("SITE_URL").rstrip("/")
+    STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 except ImproperlyConfigured as exc:
     raise ImproperlyConfigured(f"Production settings: {exc}. See .env.example.") from None
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "Production settings: DJANGO_SECRET_KEY must be at least 50 characters."
+    )
+
+if not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):  # empty would mean the local stand-in
+    raise ImproperlyConfigured(
+        "Production settings: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must not be empty."
     )
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)

@@ -14,6 +14,8 @@ REALISTIC_ENV = {
     "CACHE_URL": "redis://redis.internal:6379/1",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/2",
     "SITE_URL": "https://shop.example.com",
+    "STRIPE_SECRET_KEY": "sk_live_realistic",
+    "STRIPE_WEBHOOK_SECRET": "whsec_realistic",
 }
 
 

@@ -1,0 +1,280 @@
+"""The only module that imports `stripe`: every call the shop makes to Stripe, as plain data.
+
+Functions are keyword-only and return frozen dataclasses, never stripe objects (stripe 16's
+objects are not dicts), so no other module depends on stripe's types. Amounts cross this
+boundary as `Decimal` in the currency's major unit and go to Stripe as exact integers of the
+minor unit; anything that would need rounding is refused. Network and API failures raise
+`PaymentProviderError`; a webhook that fails verification raises `SignatureError`.
+
+With `STRIPE_SECRET_KEY` empty the client talks to the local stand-in
+(`python -m shop.payment.standin`) at `STRIPE_API_BASE` with its fixed fake key.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import stripe
+from django.conf import settings
+
+# Stripe counts these currencies in whole units (https://docs.stripe.com/currencies#zero-decimal).
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    "bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split()
+)
+
+
+class PaymentProviderError(Exception):
+    """Stripe could not be reached or refused the request.
+
+    `http_status` is None for network errors; `code` is Stripe's error code when it gave one
+    (e.g. "resource_missing", "card_declined", "idempotency_error").
+    """
+
+    def __init__(self, message: str, *, http_status: int | None = None, code: str | None = None):
+        super().__init__(message)
+        self.http_status = http_status
+        self.code = code
+
+
+class SignatureError(Exception):
+    """A webhook whose signature, timestamp or payload does not verify."""
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str | None
+    status: str  # "open", "complete" or "expired"
+    payment_status: str  # "unpaid", "paid" or "no_payment_required"
+    amount_total: Decimal
+    currency: str  # lower case, as Stripe reports it
+    client_reference_id: str | None
+    payment_intent_id: str | None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_stripe_data(cls, data: dict[str, Any]) -> CheckoutSession:
+        """From a session as Stripe sends it (a webhook's `data_object`, or the API's JSON)."""
+        intent = data.get("payment_intent")
+        if isinstance(intent, dict):  # expanded
+            intent = intent.get("id")
+        currency = (data.get("currency") or "").lower()
+        return cls(
+            id=data["id"],
+            url=data.get("url"),
+            status=data.get("status") or "",
+            payment_status=data.get("payment_status") or "",
+            amount_total=amount_from_minor_units(data.get("amount_total") or 0, currency),
+            currency=currency,
+            client_reference_id=data.get("client_reference_id"),
+            payment_intent_id=intent,
+            metadata=dict(data.get("metadata") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Refund:
+    id: str
+    amount: Decimal
+    currency: str
+    status: str  # "succeeded", "pending", "failed", "canceled", "requires_action"
+    payment_intent_id: str | None
+
+    @classmethod
+    def from_stripe_data(cls, data: dict[str, Any]) -> Refund:
+        currency = (data.get("currency") or "").lower()
+        return cls(
+            id=data["id"],
+            amount=amount_from_minor_units(data.get("amount") or 0, currency),
+            currency=currency,
+            status=data.get("status") or "",
+            payment_intent_id=data.get("payment_intent"),
+        )
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    id: str
+    type: str
+    created: datetime  # when Stripe created the event (UTC); deliveries may arrive out of order
+    data_object: dict[str, Any]  # the event's `data.object`, as plain JSON data
+
+
+# --- Amounts -------------------------------------------------------------------------
+
+
+def amount_to_minor_units(amount: Decimal, currency: str) -> int:
+    """`Decimal("49.90"), "usd"` -> 4990. Refuses amounts that would need rounding."""
+    exponent = 0 if currency.lower() in ZERO_DECIMAL_CURRENCIES else 2
+    minor = Decimal(amount).scaleb(exponent)
+    if minor != minor.to_integral_value() or minor < 0:
+        raise ValueError(f"{amount} {currency} is not a whole number of minor units")
+    return int(minor)
+
+
+def amount_from_minor_units(minor: int, currency: str) -> Decimal:
+    exponent = 0 if currency.lower() in ZERO_DECIMAL_CURRENCIES else 2
+    return Decimal(int(minor)).scaleb(-exponent)
+
+
+# --- Client --------------------------------------------------------------------------
+
+
+@functools.cache
+def _client_for(api_key: str, api_base: str, timeout: float, retries: int) -> stripe.StripeClient:
+    return stripe.StripeClient(
+        api_key,
+        base_addresses={"api": api_base},
+        max_network_retries=retries,
+        http_client=stripe.RequestsClient(timeout=timeout),
+    )
+
+
+def _client() -> stripe.StripeClient:
+    # Read settings on every call (tests point them at a stand-in); the client is cached per value.
+    return _client_for(
+        settings.STRIPE_SECRET_KEY or settings.STRIPE_STANDIN_SECRET_KEY,
+        settings.STRIPE_API_BASE,
+        float(settings.STRIPE_TIMEOUT_SECONDS),
+        int(settings.STRIPE_MAX_NETWORK_RETRIES),
+    )
+
+
+def _provider_error(exc: stripe.StripeError) -> PaymentProviderError:
+    message = exc.user_message or str(exc) or exc.__class__.__name__
+    return PaymentProviderError(message, http_status=exc.http_status, code=exc.code)
+
+
+def _data(obj: Any) -> dict[str, Any]:
+    return obj.to_dict(recursive=True)
+
+
+# --- Checkout Sessions -----------------------------------------------------------------
+
+
+def checkout_session_create(
+    *,
+    order_number: str,
+    amount: Decimal,
+    currency: str,
+    customer_email: str,
+    success_url: str,
+    cancel_url: str,
+    metadata: dict[str, str],
+    idempotency_key: str,
+) -> CheckoutSession:
+    """A hosted Checkout Session for the final amount the shop computed, as one line item.
+
+    Promotion codes stay off (the shop owns discounts). `success_url` may contain Stripe's
+    `{CHECKOUT_SESSION_ID}` placeholder. Use a new idempotency key per payment attempt.
+    """
+    currency = currency.lower()
+    params: dict[str, Any] = {
+        "mode": "payment",
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": currency,
+                    "unit_amount": amount_to_minor_units(amount, currency),
+                    "product_data": {"name": f"ReLeaf order {order_number}"},
+                },
+            }
+        ],
+        "client_reference_id": order_number,
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "metadata": metadata,
+        "payment_intent_data": {"metadata": metadata},
+    }
+    if customer_email:
+        params["customer_email"] = customer_email
+    try:
+        session = _client().v1.checkout.sessions.create(
+            params=params,  # type: ignore[arg-type]
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return CheckoutSession.from_stripe_data(_data(session))
+
+
+def checkout_session_retrieve(*, session_id: str) -> CheckoutSession:
+    try:
+        session = _client().v1.checkout.sessions.retrieve(session_id)
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return CheckoutSession.from_stripe_data(_data(session))
+
+
+def checkout_session_expire(*, session_id: str) -> CheckoutSession:
+    """Expire an open session so it can no longer be paid (Stripe refuses unless it is open)."""
+    try:
+        session = _client().v1.checkout.sessions.expire(session_id)
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return CheckoutSession.from_stripe_data(_data(session))
+
+
+# --- Refunds ---------------------------------------------------------------------------
+
+
+def refund_create(
+    *,
+    payment_intent_id: str,
+    amount: Decimal,
+    currency: str,
+    idempotency_key: str,
+    metadata: dict,
+) -> Refund:
+    """Refund `amount` of a payment. `currency` is the payment's; it sets the minor units."""
+    try:
+        refund = _client().v1.refunds.create(
+            params={
+                "payment_intent": payment_intent_id,
+                "amount": amount_to_minor_units(amount, currency),
+                "metadata": {str(k): str(v) for k, v in metadata.items()},
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    result = Refund.from_stripe_data(_data(refund))
+    if result.currency != currency.lower():
+        raise PaymentProviderError(
+            f"Refund {result.id} is in {result.currency}, expected {currency.lower()}"
+        )
+    return result
+
+
+# --- Webhooks --------------------------------------------------------------------------
+
+
+def webhook_event_construct(*, payload: bytes, signature_header: str) -> WebhookEvent:
+    """Verify a webhook on its raw body against STRIPE_WEBHOOK_SECRET and parse it.
+
+    Uses stripe's own verifier (HMAC-SHA256 over "t.payload", 5 minutes' tolerance).
+    """
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload,
+            signature_header,
+            settings.STRIPE_WEBHOOK_SECRET,
+            stripe.Webhook.DEFAULT_TOLERANCE,
+        )
+        event = json.loads(payload)
+        return WebhookEvent(
+            id=str(event["id"]),
+            type=str(event["type"]),
+            created=datetime.fromtimestamp(int(event["created"]), tz=UTC),
+            data_object=dict(event["data"]["object"]),
+        )
+    except stripe.SignatureVerificationError as exc:
+        raise SignatureError(str(exc)) from exc
+    except (ValueError, KeyError, TypeError) as exc:  # includes UnicodeDecodeError, JSON errors
+        raise SignatureError(f"Unreadable webhook payload: {exc}") from exc
