@@ -116,6 +116,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
+                "shop.store.context_processors.shop_details",  # footer: postal address
             ],
         },
     },
