@@ -231,3 +231,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Shop front (design system, issue 6) -------------------------------------------
+# Product pictures: thumbnails keep the upload's format (flat PNG artwork stays a few KB and
+# matches the page colours exactly; photos stay JPEG), JPEGs at a quality that is small on phones.
+THUMBNAIL_PRESERVE_FORMAT = True
+THUMBNAIL_QUALITY = 82
