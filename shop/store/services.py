@@ -57,7 +57,7 @@ records the law asks of a shop.</li>
 <p>Card details go straight to our payment provider, Stripe, on its own page. We never see or
 store your card number.</p>
 <h2>Cookies</h2>
-<p>Only the ones the shop needs to work: your basket, your session and a security token for forms.</p>
+<p>Only the ones the shop needs to work: your cart, your session and a security token for forms.</p>
 <h2>Questions or deletion</h2>
 <p>Write to us at the postal address at the bottom of every page, or reply to any email we sent
 you, and we will tell you what we hold about you or delete it.</p>"""
