@@ -36,18 +36,20 @@ def _unavailable(what: str, fix: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One chromium for the browser tests, stopped when they are done (package scope)."""
     if not CHROMIUM.exists():
         _unavailable(
             f"{CHROMIUM} is missing",
             "Install it with `apt-get install -y chromium` or `make test`.",
         )
-    # Playwright's sync API runs an event loop; Django must allow its ORM calls from this thread.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop running in this thread, which makes Django refuse
+    # ORM calls from it; allow them while the browser runs, and only then.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
