@@ -117,6 +117,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
+                "shop.store.context_processors.shop_details",  # footer: postal address
             ],
         },
     },
@@ -326,3 +327,9 @@ STRIPE_STANDIN_WEBHOOK_URL = env(
     "STRIPE_STANDIN_WEBHOOK_URL", default="http://127.0.0.1:8000/checkout/stripe/webhook/"
 )
 LOGGING["loggers"] = {"stripe": {"level": "WARNING"}}  # stripe logs every request at INFO
+
+# --- Shop front (design system, issue 6) -------------------------------------------
+# Product pictures: thumbnails keep the upload's format (flat PNG artwork stays a few KB and
+# matches the page colours exactly; photos stay JPEG), JPEGs at a quality that is small on phones.
+THUMBNAIL_PRESERVE_FORMAT = True
+THUMBNAIL_QUALITY = 82

@@ -1,4 +1,4 @@
-"""Loads the store: site, country, partner, the cream in two sizes, shipping and GETINFUSED.
+"""Loads the store: site, country, partner, the cream in two sizes, shipping, GETINFUSED, privacy page.
 
 Idempotent: each object is created when missing and otherwise left as staff last edited it,
 so running it again never resets prices, stock or copy.
@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.files import File
 from django.db import transaction
@@ -36,6 +37,30 @@ PRODUCT_IMAGE = Path(__file__).parent / "data" / "infused-releaf.png"
 CATEGORY_PATH = "Massage cream"
 PRODUCT_SLUG = "infused-releaf"
 VOUCHER_CODE = "GETINFUSED"
+PRIVACY_URL = "/privacy/"  # linked from every page's footer
+
+PRIVACY_CONTENT = """\
+<p>Your answers to the self-check are about your body, so we keep what we collect small and
+never share it with advertisers. This shop loads nothing from other companies: no analytics, no
+trackers, no ads, no web fonts.</p>
+<h2>What we keep</h2>
+<ul>
+<li><strong>Self-check answers</strong> and the routine made from them, reachable only through the
+private link on your result page.</li>
+<li><strong>Your email address</strong>, only if you ask us to email your routine or tips, or when
+you place an order. Follow-up tips are sent only if you tick the box for them; every email has a
+one-click unsubscribe link.</li>
+<li><strong>Orders</strong>: name, shipping address and what you bought, to ship it and to keep the
+records the law asks of a shop.</li>
+</ul>
+<h2>Payments</h2>
+<p>Card details go straight to our payment provider, Stripe, on its own page. We never see or
+store your card number.</p>
+<h2>Cookies</h2>
+<p>Only the ones the shop needs to work: your cart, your session and a security token for forms.</p>
+<h2>Questions or deletion</h2>
+<p>Write to us at the postal address at the bottom of every page, or reply to any email we sent
+you, and we will tell you what we hold about you or delete it.</p>"""
 
 PRODUCT_DESCRIPTION = """\
 <p>Infused ReLeaf is the massage cream our practitioner uses for the foot routine in the
@@ -62,6 +87,7 @@ def store_setup() -> Product:
     product = _product_setup(partner)
     _shipping_setup(country)
     _voucher_setup()
+    _privacy_page_setup()
     return product
 
 
@@ -174,3 +200,10 @@ def _voucher_setup() -> None:
         end_datetime=timezone.now() + datetime.timedelta(days=365 * 10),
     )
     voucher.offers.add(offer)
+
+
+def _privacy_page_setup() -> None:
+    if FlatPage.objects.filter(url=PRIVACY_URL).exists():
+        return  # staff edit it in the dashboard (Content > Pages)
+    page = FlatPage.objects.create(url=PRIVACY_URL, title="Privacy", content=PRIVACY_CONTENT)
+    page.sites.add(Site.objects.get(pk=settings.SITE_ID))
