@@ -205,8 +205,8 @@ def test_retake_by_a_logged_in_customer_is_linked_by_account(store, django_user_
     assert (first.user, second.user, second.previous) == (user, user, first)
 
 
-# result (with the previous one), pattern text, cream offer, and Oscar's category menu (2)
-RESULT_PAGE_QUERIES = 5
+# result (with the previous one), pattern text, cream offer
+RESULT_PAGE_QUERIES = 3
 
 
 @pytest.mark.parametrize("other_results", [0, 30])
