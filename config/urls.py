@@ -4,11 +4,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from shop.basket.views import CodeLinkView
 from shop.store.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("code/<str:code>/", CodeLinkView.as_view(), name="code-link"),
     path("guidance/", include("guidance.urls")),
     path("dashboard/", include("guidance.dashboard_urls")),  # before Oscar's dashboard
     path("", include("guidance.home_urls")),
