@@ -307,3 +307,9 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Shipped": (),
     SHOP_ORDER_STATUS_CANCELLED: (),
 }
+# Pending orders whose webhook has not come after this many minutes are checked with Stripe.
+SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int("SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["shop-payment-reconcile"] = {
+    "task": "shop.payment.reconcile",
+    "schedule": 5 * 60,  # seconds; idempotent
+}

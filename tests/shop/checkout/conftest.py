@@ -40,3 +40,31 @@ def messages_of(response) -> list[str]:
 
 def discount_of(basket):
     return basket.total_excl_tax_excl_discounts - basket.total_excl_tax
+
+
+# The Stripe stand-in fixtures live with the payment tests; checkout tests use them too.
+from tests.shop.payment.conftest import stripe_standin, webhook_receiver  # noqa: E402,F401
+
+ADDRESS = {
+    "first_name": "Ann",
+    "last_name": "Lee",
+    "line1": "1 Main Street",
+    "line4": "Springfield",
+    "state": "IL",
+    "postcode": "62701",
+    "country": "US",
+    "phone_number": "",
+}
+
+
+def checkout_to_stripe(client, *, email="ann@example.com", guest=True):
+    """Gateway, shipping address and method, preview, "Pay": returns the redirect response."""
+    if guest:
+        response = client.post("/checkout/", {"username": email, "options": "anonymous"})
+        assert response.status_code == 302, response.content
+    response = client.post("/checkout/shipping-address/", ADDRESS)
+    assert response.status_code == 302, response.content
+    response = client.post("/checkout/shipping-method/", {"method_code": "standard"})
+    assert response.status_code == 302, response.content
+    assert client.get("/checkout/payment-details/").url == "/checkout/preview/"
+    return client.post("/checkout/preview/", {"action": "place_order"})
