@@ -117,7 +117,7 @@ class PaymentDetailsView(CodeCheckMixin, oscar_views.PaymentDetailsView):
             self.restore_frozen_basket()
             messages.error(self.request, SOLD_OUT_MESSAGE.format(product=exc))
             return redirect("basket:summary")
-        self.request.session[PENDING_ORDER_SESSION_KEY] = order.number
+        self.request.session[PENDING_ORDER_SESSION_KEY] = str(order.number)
         return_url = self.request.build_absolute_uri(reverse("checkout:stripe-return"))
         cancel_url = self.request.build_absolute_uri(reverse("checkout:stripe-cancel"))
         try:
