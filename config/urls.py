@@ -4,13 +4,17 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from shop.basket.views import CodeLinkView
+from shop.payment.dashboard import OrderRefundView
 from shop.store.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("code/<str:code>/", CodeLinkView.as_view(), name="code-link"),
     path("guidance/", include("guidance.urls")),
     path("email/", include("shop.followups.urls")),
+    path("dashboard/orders/<str:number>/refund/", OrderRefundView.as_view(), name="order-refund"),
     path("dashboard/", include("guidance.dashboard_urls")),  # before Oscar's dashboard
     path("", include("guidance.home_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),

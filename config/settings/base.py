@@ -48,20 +48,20 @@ INSTALLED_APPS = [
     # Oscar; forked apps point at shop.* (see README, "Oscar apps we fork")
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "oscar.apps.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shop.partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
-    "oscar.apps.payment.apps.PaymentConfig",
+    "shop.basket.apps.BasketConfig",
+    "shop.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
-    "oscar.apps.voucher.apps.VoucherConfig",
+    "shop.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "oscar.apps.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
@@ -333,3 +333,32 @@ LOGGING["loggers"] = {"stripe": {"level": "WARNING"}}  # stripe logs every reque
 # matches the page colours exactly; photos stay JPEG), JPEGs at a quality that is small on phones.
 THUMBNAIL_PRESERVE_FORMAT = True
 THUMBNAIL_QUALITY = 82
+
+# --- Checkout: discount codes, Stripe Checkout orders -----------------------------
+# Attempts at a discount code (basket form and /code/<CODE>/) per visitor (IP address).
+SHOP_CODE_RATE_LIMIT = env("SHOP_CODE_RATE_LIMIT", default="10/m")
+# Orders exist before the customer pays on Stripe's page ("Pending payment"); one locked step
+# (shop.payment.services.order_payment_confirm) moves them on.
+SHOP_ORDER_STATUS_PENDING = "Pending payment"
+SHOP_ORDER_STATUS_PAID = "Paid"
+SHOP_ORDER_STATUS_REVIEW = "Needs review"  # paid, but not as the order says: staff decide
+SHOP_ORDER_STATUS_CANCELLED = "Cancelled"
+OSCAR_INITIAL_ORDER_STATUS = SHOP_ORDER_STATUS_PENDING
+OSCAR_ORDER_STATUS_PIPELINE = {
+    SHOP_ORDER_STATUS_PENDING: (
+        SHOP_ORDER_STATUS_PAID,
+        SHOP_ORDER_STATUS_REVIEW,
+        SHOP_ORDER_STATUS_CANCELLED,
+    ),
+    SHOP_ORDER_STATUS_REVIEW: (SHOP_ORDER_STATUS_PAID, SHOP_ORDER_STATUS_CANCELLED),
+    SHOP_ORDER_STATUS_PAID: ("Being processed", "Shipped"),
+    "Being processed": ("Shipped",),
+    "Shipped": (),
+    SHOP_ORDER_STATUS_CANCELLED: (),
+}
+# Pending orders whose webhook has not come after this many minutes are checked with Stripe.
+SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int("SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["shop-payment-reconcile"] = {
+    "task": "shop.payment.reconcile",
+    "schedule": 5 * 60,  # seconds; idempotent
+}

@@ -1,0 +1,63 @@
+"""Writes on the basket: applying a discount code, now or once the basket has a line."""
+
+import enum
+
+from django.conf import settings
+from django_ratelimit.core import is_ratelimited
+from oscar.apps.basket.signals import voucher_addition
+from oscar.core.loading import get_class
+
+from shop.voucher.selectors import code_normalize, voucher_find_usable
+
+Applicator = get_class("offer.applicator", "Applicator")
+
+PENDING_CODE_SESSION_KEY = "shop_pending_code"
+
+
+class CodeResult(enum.Enum):
+    APPLIED = "applied"
+    ALREADY = "already"
+    REFUSED = "refused"
+    KEPT = "kept"  # the basket has no line yet; applied when it has one
+
+
+def code_attempt_limited(*, request) -> bool:
+    """Counts one attempt for this visitor (IP address); True once over SHOP_CODE_RATE_LIMIT."""
+    return is_ratelimited(
+        request,
+        group="shop-code",
+        key="ip",
+        rate=settings.SHOP_CODE_RATE_LIMIT,
+        method=is_ratelimited.ALL,
+        increment=True,
+    )
+
+
+def basket_code_apply(*, request, code: str) -> CodeResult:
+    """Apply `code` to the request's basket; keep it in the session while the basket is empty."""
+    basket, user = request.basket, request.user
+    voucher = voucher_find_usable(code=code, user=user)
+    if voucher is None:
+        return CodeResult.REFUSED
+    if basket.id is None or basket.is_empty:
+        request.session[PENDING_CODE_SESSION_KEY] = voucher.code
+        return CodeResult.KEPT
+    request.session.pop(PENDING_CODE_SESSION_KEY, None)
+    if basket.contains_voucher(voucher.code):
+        return CodeResult.ALREADY
+    basket.vouchers.add(voucher)
+    voucher_addition.send(sender=basket_code_apply, basket=basket, voucher=voucher)
+    Applicator().apply(basket, user, request)
+    if not any(d["voucher"] == voucher for d in basket.offer_applications):
+        basket.vouchers.remove(voucher)  # the basket does not qualify
+        return CodeResult.REFUSED
+    return CodeResult.APPLIED
+
+
+def basket_pending_code_apply(*, request) -> tuple[str, CodeResult] | None:
+    """Apply a code kept by /code/<CODE>/ once the basket has a line; None when nothing waits."""
+    code = request.session.get(PENDING_CODE_SESSION_KEY)
+    if not code or request.basket.id is None or request.basket.is_empty:
+        return None
+    request.session.pop(PENDING_CODE_SESSION_KEY, None)
+    return code_normalize(code), basket_code_apply(request=request, code=code)

@@ -1,0 +1,92 @@
+"""Overrides Oscar's basket views: codes are case/space-insensitive, rate-limited and refused
+with one message (VoucherAddView); a code kept by /code/<CODE>/ is applied as soon as the
+basket has a line (BasketView, BasketAddView); and the /code/<CODE>/ link itself."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from oscar.apps.basket import views as oscar_views
+from oscar.core.loading import get_model
+
+from shop.basket.forms import BasketVoucherForm
+from shop.basket.selectors import code_landing_url
+from shop.basket.services import (
+    CodeResult,
+    basket_code_apply,
+    basket_pending_code_apply,
+    code_attempt_limited,
+)
+from shop.voucher.selectors import CODE_REFUSED_MESSAGE, code_normalize
+
+Product = get_model("catalogue", "Product")
+
+RATE_LIMITED_MESSAGE = (
+    "That's a lot of codes in a short time. Please wait a few minutes and try again."
+)
+
+
+def _code_message(request, code: str, result: CodeResult) -> None:
+    if result is CodeResult.APPLIED:
+        messages.success(request, f"Code {code} applied: the discount is in your basket.")
+    elif result is CodeResult.ALREADY:
+        messages.info(request, f"Code {code} is already in your basket.")
+    elif result is CodeResult.KEPT:
+        messages.success(
+            request, f"Code {code} is saved: it will be applied when you add the cream."
+        )
+    else:
+        messages.error(request, CODE_REFUSED_MESSAGE)
+
+
+def _apply_pending_code(request) -> None:
+    applied = basket_pending_code_apply(request=request)
+    if applied is not None:
+        _code_message(request, *applied)
+
+
+class BasketView(oscar_views.BasketView):
+    def get(self, request, *args, **kwargs):
+        _apply_pending_code(request)
+        return super().get(request, *args, **kwargs)
+
+
+class BasketAddView(oscar_views.BasketAddView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _apply_pending_code(self.request)
+        return response
+
+
+class VoucherAddView(oscar_views.VoucherAddView):
+    form_class = BasketVoucherForm
+
+    def form_valid(self, form):
+        if code_attempt_limited(request=self.request):
+            messages.error(self.request, RATE_LIMITED_MESSAGE)
+        else:
+            code = form.cleaned_data["code"]
+            _code_message(self.request, code, basket_code_apply(request=self.request, code=code))
+        return redirect("basket:summary")
+
+
+class CodeLinkView(View):
+    """/code/<CODE>/[?add=<product pk>]: a marketing link that applies a code."""
+
+    def get(self, request, code):
+        code = code_normalize(code)
+        if code_attempt_limited(request=request):
+            messages.error(request, RATE_LIMITED_MESSAGE)
+            return redirect(code_landing_url())
+        add, product = request.GET.get("add", ""), None
+        if add.isdigit():
+            product = get_object_or_404(Product, pk=int(add))
+            info = request.strategy.fetch_for_product(product)
+            if product.is_public and info.availability.is_available_to_buy:
+                if request.basket.id is None:
+                    request.basket.save()
+                request.basket.add_product(product, 1)
+        result = basket_code_apply(request=request, code=code)
+        _code_message(request, code, result)
+        if result is CodeResult.KEPT or (result is CodeResult.REFUSED and request.basket.is_empty):
+            return redirect(code_landing_url(product=product))
+        return redirect("basket:summary")

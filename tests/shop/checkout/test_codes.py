@@ -1,0 +1,165 @@
+"""GETINFUSED through the basket form and the /code/<CODE>/ link."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from shop.basket.views import RATE_LIMITED_MESSAGE
+from shop.voucher.selectors import CODE_REFUSED_MESSAGE
+from tests.shop.checkout.conftest import discount_of, messages_of, open_basket
+
+ConditionalOffer = get_model("offer", "ConditionalOffer")
+Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
+Voucher = get_model("voucher", "Voucher")
+VoucherApplication = get_model("voucher", "VoucherApplication")
+
+
+def add(client, product, quantity=1):
+    return client.post(f"/basket/add/{product.pk}/", {"quantity": quantity})
+
+
+def enter_code(client, code):
+    return client.post("/basket/vouchers/add/", {"code": code}, follow=True)
+
+
+@pytest.mark.parametrize("typed", ["GETINFUSED", " getinfused ", "Get Infused", "\tgetINFUSED\n"])
+def test_code_is_case_and_space_insensitive(client, small_jar, typed):
+    add(client, small_jar)
+    response = enter_code(client, typed)
+    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your basket."
+    basket = open_basket()
+    assert [v.code for v in basket.vouchers.all()] == ["GETINFUSED"]
+    assert basket.total_excl_tax_excl_discounts == Decimal("34.00")
+    assert discount_of(basket) == Decimal("12.00")
+    assert basket.total_excl_tax == Decimal("22.00")
+    assert "GETINFUSED" in response.content.decode()
+
+
+def test_discount_never_takes_the_products_below_zero_nor_touches_shipping(client, small_jar):
+    StockRecord.objects.filter(product=small_jar).update(price=Decimal("7.50"))
+    add(client, small_jar)
+    enter_code(client, "GETINFUSED")
+    basket = open_basket()
+    assert discount_of(basket) == Decimal("7.50")
+    assert basket.total_excl_tax == Decimal("0.00")
+    page = client.get("/basket/").content.decode()
+    assert "$5.95" in page  # shipping is still charged in full
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "unknown",
+        "expired",
+        "not_started",
+        "switched_off",
+    ],
+)
+def test_unusable_codes_get_one_message(client, small_jar, spoil):
+    voucher = Voucher.objects.get(code="GETINFUSED")
+    code = "GETINFUSED"
+    if spoil == "unknown":
+        code = "GETINFUSEDX"
+    elif spoil == "expired":
+        voucher.end_datetime = timezone.now() - datetime.timedelta(minutes=1)
+        voucher.save()
+    elif spoil == "not_started":
+        voucher.start_datetime = timezone.now() + datetime.timedelta(days=1)
+        voucher.save()
+    else:
+        offer = voucher.offers.get()
+        offer.suspend()
+    add(client, small_jar)
+    response = enter_code(client, code)
+    assert messages_of(response)[-1] == CODE_REFUSED_MESSAGE
+    assert open_basket().vouchers.count() == 0
+    assert discount_of(open_basket()) == Decimal("0.00")
+
+
+def test_an_account_that_used_the_code_gets_the_same_message(client, small_jar):
+    user = get_user_model().objects.create_user("ann", "ann@example.com", "pw")
+    from oscar.test.factories import create_order
+
+    order = create_order(user=user)
+    VoucherApplication.objects.create(
+        voucher=Voucher.objects.get(code="GETINFUSED"), user=user, order=order
+    )
+    client.force_login(user)
+    add(client, small_jar)
+    response = enter_code(client, "GETINFUSED")
+    assert messages_of(response)[-1] == CODE_REFUSED_MESSAGE
+    assert open_basket(owner=user).vouchers.count() == 0
+
+
+def test_an_account_whose_email_used_the_code_as_a_guest_gets_the_same_message(client, small_jar):
+    from oscar.test.factories import create_order
+
+    order = create_order(guest_email="Ann@Example.com")
+    VoucherApplication.objects.create(voucher=Voucher.objects.get(code="GETINFUSED"), order=order)
+    user = get_user_model().objects.create_user("ann", "ann@example.com", "pw")
+    client.force_login(user)
+    add(client, small_jar)
+    assert messages_of(enter_code(client, "GETINFUSED"))[-1] == CODE_REFUSED_MESSAGE
+
+
+def test_attempts_are_rate_limited_with_a_message(client, small_jar, settings):
+    settings.SHOP_CODE_RATE_LIMIT = "3/m"
+    add(client, small_jar)
+    answers = [messages_of(enter_code(client, f"WRONG{i}"))[-1] for i in range(3)]
+    assert answers == [CODE_REFUSED_MESSAGE] * 3
+    response = enter_code(client, "GETINFUSED")
+    assert response.status_code == 200
+    assert messages_of(response)[-1] == RATE_LIMITED_MESSAGE
+    assert open_basket().vouchers.count() == 0
+    response = client.get("/code/GETINFUSED/", follow=True)
+    assert messages_of(response)[-1] == RATE_LIMITED_MESSAGE
+
+
+def test_code_link_with_add_puts_the_jar_and_the_code_in_the_basket(client, small_jar):
+    response = client.get(f"/code/getinfused/?add={small_jar.pk}", follow=True)
+    assert response.redirect_chain == [("/basket/", 302)]
+    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your basket."
+    basket = open_basket()
+    assert [(line.product.upc, line.quantity) for line in basket.all_lines()] == [("RELEAF-2OZ", 1)]
+    assert basket.total_excl_tax == Decimal("22.00")
+
+
+def test_code_link_keeps_the_code_until_the_basket_has_a_line(client, store, small_jar):
+    response = client.get("/code/GETINFUSED/", follow=True)
+    assert response.redirect_chain == [(store.get_absolute_url(), 302)]
+    assert messages_of(response)[-1] == (
+        "Code GETINFUSED is saved: it will be applied when you add the cream."
+    )
+    add(client, small_jar)
+    basket = open_basket()
+    assert [v.code for v in basket.vouchers.all()] == ["GETINFUSED"]
+    assert discount_of(basket) == Decimal("12.00")
+    assert "shop_pending_code" not in client.session
+
+
+def test_a_kept_code_is_applied_on_the_next_basket_page(client, small_jar):
+    add(client, small_jar)
+    client.post("/basket/vouchers/add/", {"code": "GETINFUSED"})
+    # a second visitor state: code kept while the basket is empty, then the basket page
+    session = client.session
+    session["shop_pending_code"] = "GETINFUSED"
+    session.save()
+    open_basket().vouchers.clear()
+    response = client.get("/basket/")
+    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your basket."
+    assert discount_of(open_basket()) == Decimal("12.00")
+
+
+def test_code_link_with_a_bad_code_gives_the_same_message(client, store, small_jar):
+    response = client.get("/code/NOSUCHCODE/", follow=True)
+    assert response.redirect_chain == [(store.get_absolute_url(), 302)]
+    assert messages_of(response)[-1] == CODE_REFUSED_MESSAGE
+    response = client.get(f"/code/NOSUCHCODE/?add={small_jar.pk}", follow=True)
+    assert response.redirect_chain == [("/basket/", 302)]
+    assert messages_of(response)[-1] == CODE_REFUSED_MESSAGE
+    assert open_basket().vouchers.count() == 0
