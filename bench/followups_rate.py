@@ -187,7 +187,9 @@ def main() -> int:
                 deadline = time.monotonic() + args.timeout
                 while counter.count < count:
                     if worker is not None and worker.poll() is not None:
-                        raise SystemExit(f"followups bench: the worker exited ({worker.returncode})")
+                        raise SystemExit(
+                            f"followups bench: the worker exited ({worker.returncode})"
+                        )
                     if time.monotonic() > deadline:
                         raise SystemExit(f"followups bench: {counter.count} of {count} delivered")
                     time.sleep(0.02)
@@ -218,9 +220,7 @@ def main() -> int:
                     worker.kill()
                     worker.wait()
             smtp.stop()
-    print(
-        f"followups: {args.n} delivered in {elapsed:.1f} s = {args.n / elapsed:.0f}/s ({mode})"
-    )
+    print(f"followups: {args.n} delivered in {elapsed:.1f} s = {args.n / elapsed:.0f}/s ({mode})")
     return 0
 
 
