@@ -40,7 +40,8 @@ class ResultAdmin(ReadOnlyAdmin):
         erased = sum(
             results_erase(token=token) for token in queryset.values_list("token", flat=True)
         )
-        self.message_user(request, f"Erased {erased} results.", messages.SUCCESS)
+        noun = "result" if erased == 1 else "results"
+        self.message_user(request, f"Erased {erased} {noun}.", messages.SUCCESS)
 
 
 @admin.register(RoutineRequest)

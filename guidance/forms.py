@@ -1,4 +1,6 @@
 import datetime
+import functools
+import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -102,9 +104,22 @@ def check_answers(*, pain: dict, arch: dict, heel: dict) -> CheckAnswers:
     )
 
 
+@functools.cache
+def _known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 class RoutineEmailForm(forms.Form):
     email = forms.EmailField(label="Your email", max_length=254)
     followups = forms.BooleanField(label=FOLLOWUP_CONSENT_TEXT, required=False, initial=False)
+    # Filled by guidance/time-zone.js from the browser; empty with JavaScript off.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_time_zone(self) -> str:
+        # Whatever the browser (or a forged POST) sent: kept only if it names a real zone,
+        # otherwise dropped without bothering the visitor (the shop's zone applies).
+        value = self.cleaned_data["time_zone"].strip()
+        return value if value in _known_time_zones() else ""
 
 
 class DateRangeForm(forms.Form):

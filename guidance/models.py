@@ -153,6 +153,9 @@ class RoutineRequest(models.Model):
     consent_text = models.TextField(blank=True)
     consent_version = models.CharField(max_length=20, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="The browser's IANA time zone, when it sent one"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

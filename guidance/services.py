@@ -11,7 +11,7 @@ from guidance.consent import FOLLOWUP_CONSENT_TEXT, FOLLOWUP_CONSENT_VERSION
 from guidance.content import TECHNIQUE_CONTENT, TEXT_CONTENT
 from guidance.models import FunnelEvent, GuidanceText, Result, RoutineRequest, Technique
 from guidance.routines import CheckAnswers, PainArea, assess, build_routine
-from guidance.signals import routine_requested
+from guidance.signals import person_erased, routine_requested
 
 
 def guidance_content_setup() -> None:
@@ -90,10 +90,16 @@ MAX_ROUTINE_REQUESTS_PER_RESULT = 3  # a result link must not become a way to fl
 
 @transaction.atomic
 def routine_request_create(
-    *, result: Result, email: str, wants_followups: bool, visitor_key: str = ""
+    *,
+    result: Result,
+    email: str,
+    wants_followups: bool,
+    visitor_key: str = "",
+    time_zone: str = "",
 ) -> RoutineRequest:
     """Store "email me my routine" and, when ticked, the follow-up consent as shown.
 
+    `time_zone` is the browser's, already validated (the form drops unknown names).
     The result learns the email (for the next retake and for order attribution), and
     `routine_requested` goes out once the transaction has committed. Raises ValidationError
     once the result has had its share of requests.
@@ -113,6 +119,7 @@ def routine_request_create(
         consent_text=FOLLOWUP_CONSENT_TEXT if wants_followups else "",
         consent_version=FOLLOWUP_CONSENT_VERSION if wants_followups else "",
         consented_at=now if wants_followups else None,
+        time_zone=time_zone,
     )
     update_fields = []
     if not result.email:
@@ -177,7 +184,8 @@ def funnel_order_attribute(
 def results_erase(*, email: str = "", token: str = "") -> int:
     """Erase a person's results, found by email or by one of their result links, together with
     the results sharing their session key, account or email, and their routine requests;
-    their funnel events stay as anonymous counts. Returns how many results were deleted."""
+    their funnel events stay as anonymous counts. Other apps erase what they hold for the
+    person's addresses through `person_erased`. Returns how many results were deleted."""
     seeds = Q()
     if email:
         seeds |= Q(email__iexact=email) | Q(user__email__iexact=email)
@@ -196,10 +204,16 @@ def results_erase(*, email: str = "", token: str = "") -> int:
     results = Result.objects.filter(seeds | person).distinct()
     ids = list(results.values_list("pk", flat=True))
     keys = {key for key in results.values_list("visitor_key", flat=True) if key}
+    emails = {email} if email else set()
+    emails.update(Result.objects.filter(pk__in=ids).values_list("email", flat=True))
+    emails.update(Result.objects.filter(pk__in=ids).values_list("user__email", flat=True))
+    emails.update(RoutineRequest.objects.filter(result_id__in=ids).values_list("email", flat=True))
     FunnelEvent.objects.filter(Q(result_id__in=ids) | Q(visitor_key__in=keys)).update(
         visitor_key="", result=None
     )
     Result.objects.filter(pk__in=ids).delete()  # routine requests go with them (CASCADE)
+    for address in sorted({e.strip().lower() for e in emails if e and e.strip()}):
+        person_erased.send(sender=Result, email=address)
     return len(ids)
 
 

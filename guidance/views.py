@@ -197,6 +197,7 @@ class ResultView(ResultMixin, FormView):
                 email=form.cleaned_data["email"],
                 wants_followups=form.cleaned_data["followups"],
                 visitor_key=visitor_key(self.request),
+                time_zone=form.cleaned_data["time_zone"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -232,7 +232,7 @@ SHOP_POSTAL_ADDRESS = env(
 # rows and hands them to the send task. Delays are counted from the request or the order.
 FOLLOWUPS_DISPATCH_INTERVAL = env.float("FOLLOWUPS_DISPATCH_INTERVAL", default=10.0)  # seconds
 FOLLOWUPS_DISPATCH_BATCH = 500  # rows claimed per query
-FOLLOWUPS_SEND_CHUNK = 50  # rows per send task (they share one SMTP connection)
+FOLLOWUPS_SEND_CHUNK = 200  # rows per send task (one SMTP connection, one rendering per kind)
 FOLLOWUPS_TIPS_DAYS = env.list("FOLLOWUPS_TIPS_DAYS", cast=int, default=[3, 7, 14])
 FOLLOWUPS_ORDER_DAYS = env.list("FOLLOWUPS_ORDER_DAYS", cast=int, default=[3, 21])
 # Marketing emails go out between these local hours (the person's time zone, else the shop's)

@@ -62,16 +62,48 @@ def unsubscribe_headers(*, contact: Contact) -> dict[str, str]:
     }
 
 
+class _Lookups:
+    """What every email of a batch shares (staff-edited words, the product, the fixed URLs),
+    read once per batch instead of once per rendering; a new batch sees staff edits."""
+
+    def __init__(self):
+        self._content: dict[str, object] = {}
+        self._product = self._red_flags_url = None
+
+    def content(self, kind: str):
+        if kind not in self._content:
+            self._content[kind] = email_content_get(kind=kind)
+        return self._content[kind]
+
+    def product_url(self) -> str:
+        if self._product is None:
+            product = cream_product()
+            self._product = (
+                _absolute(product.get_absolute_url()) if product else _absolute("/catalogue/")
+            )
+        return self._product
+
+    def red_flags_url(self) -> str:
+        if self._red_flags_url is None:
+            self._red_flags_url = _url("guidance:red-flags", "/guidance/self-check/")
+        return self._red_flags_url
+
+
 def email_context(
-    *, kind: str, result: Result | None, unsubscribe_url: str, consent_url: str = ""
+    *,
+    kind: str,
+    result: Result | None,
+    unsubscribe_url: str,
+    consent_url: str = "",
+    lookups: _Lookups | None = None,
 ) -> dict:
-    content = email_content_get(kind=kind)
+    lookups = lookups or _Lookups()
+    content = lookups.content(kind)
     routine = routine_for(result=result)
     self_check_url = _absolute("/guidance/self-check/")
     result_url = _absolute(f"/guidance/results/{result.token}/") if result else ""
     techniques_url = _absolute("/guidance/techniques/")
-    product = cream_product()
-    product_url = _absolute(product.get_absolute_url()) if product else _absolute("/catalogue/")
+    product_url = lookups.product_url()
     cta_url = {
         Kind.ROUTINE: result_url or techniques_url,
         Kind.TIPS_CHECKIN: techniques_url,
@@ -99,7 +131,7 @@ def email_context(
         "site_url": settings.SITE_URL,
         "shop_name": settings.OSCAR_SHOP_NAME,
         "postal_address": settings.SHOP_POSTAL_ADDRESS,
-        "red_flags_url": _url("guidance:red-flags", "/guidance/self-check/"),
+        "red_flags_url": lookups.red_flags_url(),
         "unsubscribe_url": unsubscribe_url,
     }
 
@@ -116,6 +148,7 @@ class EmailRenderer:
 
     def __init__(self):
         self._rendered: dict[tuple, RenderedEmail] = {}
+        self._lookups = _Lookups()
 
     def render(self, *, kind: str, contact: Contact, result: Result | None = None, order=None):
         if kind in (Kind.ORDER_HOWTO, Kind.ORDER_CHECKIN) and result is None and order:
@@ -125,13 +158,16 @@ class EmailRenderer:
             and contact.consent_requested_at
             and not contact.consent_confirmed_at
         )
-        key = (kind, result.pk if result else None, wants_consent_link)
+        # The reminder and the order check-in say nothing about the result: one rendering each.
+        uses_result = kind not in (Kind.TIPS_REMINDER, Kind.ORDER_CHECKIN)
+        key = (kind, result.pk if result and uses_result else None, wants_consent_link)
         if key not in self._rendered:
             context = email_context(
                 kind=kind,
                 result=result,
                 unsubscribe_url=_UNSUBSCRIBE_STANDIN,
                 consent_url=_CONSENT_STANDIN if wants_consent_link else "",
+                lookups=self._lookups,
             )
             self._rendered[key] = RenderedEmail(
                 subject=context["subject"],

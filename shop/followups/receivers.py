@@ -1,4 +1,5 @@
-"""Plans follow-up emails when a routine is requested (guidance) or an order is placed (Oscar).
+"""Plans follow-up emails when a routine is requested (guidance) or an order is placed (Oscar);
+forgets a person when guidance erases them.
 
 Both only write rows; nothing here talks to the broker or SMTP, so the pages that send these
 signals never wait on Redis. A failure is logged and never breaks the request or the order.
@@ -10,9 +11,13 @@ from django.db import transaction
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
 
-from guidance.signals import routine_requested
+from guidance.signals import person_erased, routine_requested
 
-from .services import followups_schedule_for_order, followups_schedule_for_routine_request
+from .services import (
+    contact_erase,
+    followups_schedule_for_order,
+    followups_schedule_for_routine_request,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +38,9 @@ def plan_order_emails(sender, order, **kwargs):
             followups_schedule_for_order(order=order)
     except Exception:  # noqa: BLE001 - an order must never fail because of a follow-up email
         logger.exception("followups: could not plan emails for order %s", order.number)
+
+
+@receiver(person_erased, dispatch_uid="followups.person_erased")
+def erase_contact(sender, email, **kwargs):
+    # No try/except: if this fails, the erasure as a whole must fail (and roll back).
+    contact_erase(email=email)

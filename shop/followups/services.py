@@ -14,6 +14,7 @@ the same Message-ID so mail clients that deduplicate drop it.
 """
 
 import datetime
+import functools
 import logging
 import smtplib
 import uuid
@@ -51,12 +52,14 @@ State = PlannedEmail.State
 # --- Contacts -----------------------------------------------------------------
 
 
+@functools.cache
+def _known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def _valid_time_zone(name: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return ""
-    return name
+    # Only names from the tz database: ZoneInfo() alone also opens odd paths ("posixrules").
+    return name if name in _known_time_zones() else ""
 
 
 def contact_get_or_create(*, email: str, time_zone: str = "") -> Contact:
@@ -109,11 +112,20 @@ def contact_unsubscribe(*, contact: Contact, now: datetime.datetime | None = Non
     return contact
 
 
+def contact_erase(*, email: str) -> int:
+    """Forget a person: their contact (consent, unsubscribe and bounce records) and every planned
+    email, sent or not. A worker holding one of the rows finds it gone and sends nothing
+    (unless its SMTP conversation is already under way). Returns how many rows went."""
+    deleted, _ = Contact.objects.filter(email__iexact=email.strip()).delete()
+    return deleted
+
+
 # --- Scheduling ---------------------------------------------------------------
 
 
 def _zone(contact: Contact) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(contact.time_zone or settings.TIME_ZONE)
+    # A zone stored before validation was this strict must not break sending: fall back.
+    return zoneinfo.ZoneInfo(_valid_time_zone(contact.time_zone) or settings.TIME_ZONE)
 
 
 def send_hour_adjust(*, when: datetime.datetime, contact: Contact) -> datetime.datetime:

@@ -221,3 +221,22 @@ def test_result_page_query_count_is_fixed(client, store, django_assert_num_queri
         response = client.get(f"/guidance/results/{previous_target.token}/")
     assert response.status_code == 200
     assert b"Since your last check" in response.content
+
+
+@pytest.mark.parametrize(
+    "sent, stored",
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("", ""),
+        ("Europe/Nowhere", ""),
+        ("<script>", ""),
+        ("y" * 200, ""),
+    ],
+)
+def test_the_browser_time_zone_is_kept_only_when_it_is_a_real_one(client, store, sent, stored):
+    result = make_result()
+    response = client.post(
+        f"/guidance/results/{result.token}/", {"email": "ann@example.com", "time_zone": sent}
+    )
+    assert response.status_code == 302
+    assert RoutineRequest.objects.get().time_zone == stored
