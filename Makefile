@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format superuser setup install install-dev clean
+.PHONY: help run test lint format superuser setup install install-dev clean bench
 
 help:
 	@echo "make run        install, migrate, load the store and serve it with worker, beat and stand-ins"
 	@echo "make test       install test dependencies and run the whole suite"
 	@echo "make lint       ruff (lint + format check), djLint and makemigrations --check"
 	@echo "make superuser  create a staff account for /dashboard/"
+	@echo "make bench      load-test our pages next to stock Oscar and a bare Django view"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,13 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djlint templates --reformat
+
+# Needs wrk (Debian's package; installed here when missing, as root). PostgreSQL + Redis when
+# DATABASE_URL (and CACHE_URL) are set, else SQLite and a file cache. See bench/run.py.
+bench: install var
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+		|| (echo "make bench needs wrk: apt-get install wrk" && false)
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var

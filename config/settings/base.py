@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Oscar; forked apps point at shop.* (see README, "Oscar apps we fork")
     "oscar.config.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.AnalyticsConfig",
     "oscar.apps.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
@@ -230,3 +230,46 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Performance (issue 7): persistent SQLite connections, page cache ---------------
+# SQLite keeps its connection too (PostgreSQL's above): no re-open and PRAGMAs per request.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+
+# GET pages for visitors without a session come from the cache, keyed by URL, basket and history
+# cookie; any write to a model not ignored below invalidates them all at once, a basket's writes
+# its own pages (shop/pagecache/).
+INSTALLED_APPS += ["shop.pagecache"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+    "shop.pagecache.middleware.PageCacheMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # last: it overrides csrf_token
+    "shop.pagecache.context_processors.csrf_placeholder"
+)
+TEMPLATES[0]["OPTIONS"].setdefault("libraries", {})["category_tags"] = (
+    "shop.pagecache.templatetags.category_tags"  # Oscar's, with the category tree cached
+)
+# Seconds a cached page lives at most (a backstop: writes invalidate at once); 0 turns it off.
+SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
+SHOP_PAGE_CACHE_PATHS = [r"^/$", r"^/catalogue/", r"^/basket/$", r"^/guidance/techniques/"]
+# The only cookies (besides CSRF's) a cacheable request may carry; their values are in the key.
+SHOP_PAGE_CACHE_KEY_COOKIES = [OSCAR_BASKET_COOKIE_OPEN, OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
+# Cookies a cached page may set, replayed as the view set them (the same for the same key).
+SHOP_PAGE_CACHE_REPLAY_COOKIES = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
+# Apps or models written by customers' own requests, which no cached page shows.
+SHOP_PAGE_CACHE_IGNORED_MODELS = [
+    "sessions",
+    "admin",
+    "auth.user",
+    "basket",
+    "order",
+    "payment",
+    "analytics",
+    "customer",
+    "communication",
+    "wishlists",
+    "thumbnail",
+    "address.useraddress",
+    "voucher.voucherapplication",
+]
