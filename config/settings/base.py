@@ -247,9 +247,6 @@ MIDDLEWARE.insert(
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # last: it overrides csrf_token
     "shop.pagecache.context_processors.csrf_placeholder"
 )
-TEMPLATES[0]["OPTIONS"].setdefault("libraries", {})["category_tags"] = (
-    "shop.pagecache.templatetags.category_tags"  # Oscar's, with the category tree cached
-)
 # Seconds a cached page lives at most (a backstop: writes invalidate at once); 0 turns it off.
 SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
 SHOP_PAGE_CACHE_PATHS = [r"^/$", r"^/catalogue/", r"^/basket/$", r"^/guidance/techniques/"]

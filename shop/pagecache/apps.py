@@ -2,10 +2,12 @@ from django.apps import AppConfig
 
 
 class PageCacheConfig(AppConfig):
-    """Anonymous pages that are the same for every first-time visitor, served from the cache."""
+    """Pages that are the same for every visitor in the same state, served from the cache."""
 
     name = "shop.pagecache"
     label = "pagecache"
 
     def ready(self):
-        from shop.pagecache import receivers  # noqa: F401
+        from shop.pagecache import category_tree, receivers  # noqa: F401
+
+        category_tree.register()
