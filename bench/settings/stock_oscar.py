@@ -1,6 +1,6 @@
 """`make bench`, the baseline: stock django-oscar 4.2.1 on the same data and infrastructure.
 
-Oscar's own apps instead of our forks (partner, search, shipping, analytics), Oscar's templates
+Oscar's own apps instead of our forks (catalogue, partner, search, shipping, analytics), Oscar's templates
 only, Oscar's middleware and context processors, Django's default session engine, Haystack's
 SimpleEngine (Oscar's documented default). Database persistence, cache backend and DEBUG match
 ours, so the difference measured is the application, not the infrastructure.
@@ -21,6 +21,7 @@ _STOCK = {
     "shop.search.apps.SearchConfig": "oscar.apps.search.apps.SearchConfig",
     "shop.shipping.apps.ShippingConfig": "oscar.apps.shipping.apps.ShippingConfig",
     "shop.analytics.apps.AnalyticsConfig": "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.catalogue.apps.CatalogueConfig": "oscar.apps.catalogue.apps.CatalogueConfig",
 }
 INSTALLED_APPS = [
     _STOCK.get(app, app)

@@ -67,7 +67,7 @@ def test_catalogue_pages(
 def test_product_page(client, cream, settings, django_assert_num_queries):
     _count(client, cream.get_absolute_url(), django_assert_num_queries, 0)
     settings.SHOP_PAGE_CACHE_SECONDS = 0
-    _count(client, cream.get_absolute_url(), django_assert_num_queries, 20)
+    _count(client, cream.get_absolute_url(), django_assert_num_queries, 10)
 
 
 def test_basket_with_one_line(client, cream, settings, django_assert_num_queries):

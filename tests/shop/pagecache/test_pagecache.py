@@ -1,7 +1,9 @@
 import re
 from decimal import Decimal
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -75,7 +77,11 @@ def test_a_signed_in_customer_gets_the_page_rendered_for_them(client, store, dja
         username="ada", email="ada@example.com", password="pw"
     )
     client.force_login(customer)
-    assert b"Logout" in client.get(url).content
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert b"Logout" in client.get(url).content
+    # No write on a GET: not Oscar's product-view counters, not the session.
+    assert [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))] == []
 
 
 def test_the_message_after_adding_shows_on_the_next_page(client, store):
