@@ -5,10 +5,13 @@ from bench.data import bench_catalogue_set
 
 
 class Command(BaseCommand):
-    help = "Load the store and generate products until the catalogue lists exactly --products."
+    help = (
+        "Load the store and generate products until the catalogue lists exactly --products; "
+        "--clear-cache (alone: only that) empties this configuration's cache."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--products", type=int, required=True)
+        parser.add_argument("--products", type=int)
         parser.add_argument(
             "--clear-cache",
             action="store_true",
@@ -16,10 +19,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, products, clear_cache, **options):
-        generated = bench_catalogue_set(products=products)
+        if products is not None:
+            generated = bench_catalogue_set(products=products)
+            self.stdout.write(f"catalogue: the cream + {generated} generated products")
         if clear_cache:
             if hasattr(cache, "delete_pattern"):  # django-redis: keys under KEY_PREFIX only
                 cache.delete_pattern("*")
             else:
                 cache.clear()
-        self.stdout.write(f"catalogue: the cream + {generated} generated products")
