@@ -249,7 +249,15 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # last: it overrides csrf
 )
 # Seconds a cached page lives at most (a backstop: writes invalidate at once); 0 turns it off.
 SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
-SHOP_PAGE_CACHE_PATHS = [r"^/$", r"^/catalogue/", r"^/basket/$", r"^/guidance/techniques/"]
+# Paths whose GET pages may be cached (the middleware still refuses any response that touched the
+# session, set a cookie, embedded a CSRF token itself or said no-cache/private).
+SHOP_PAGE_CACHE_PATHS = [
+    r"^/$",
+    r"^/catalogue/",
+    r"^/basket/$",
+    r"^/guidance/techniques/",
+    r"^/guidance/results/",
+]
 # The only cookies (besides CSRF's) a cacheable request may carry; their values are in the key.
 SHOP_PAGE_CACHE_KEY_COOKIES = [OSCAR_BASKET_COOKIE_OPEN, OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
 # Cookies a cached page may set, replayed as the view set them (the same for the same key).

@@ -5,7 +5,8 @@ SHOP_PAGE_CACHE_PATHS and carries no cookie but the CSRF one and those in
 SHOP_PAGE_CACHE_KEY_COOKIES (the anonymous basket, the recently-viewed history): no session, so
 no login, messages, checkout or self-check progress. Such a page depends only on the URL, those
 cookies and the data, so they make the key, and two versions in services.py track the data: one
-for everything, one per basket. Forms in cached pages get each visitor's own CSRF token (see
+for everything, one per basket; a page is served only while the versions it was rendered under
+are current. Forms in cached pages get each visitor's own CSRF token (see
 context_processors.py). A response is stored only when the view neither touched the session, set
 a cookie other than SHOP_PAGE_CACHE_REPLAY_COOKIES (replayed as set: for the same key cookies
 the view sets the same ones), asked for a CSRF token itself, nor said it must not be cached.
@@ -49,8 +50,7 @@ class PageCacheMiddleware:
         if not self._cacheable(request):
             return self.get_response(request)
         try:
-            key = self._key(request)
-            entry = cache.get(key)
+            key, versions, entry = self._lookup(request)
         except BadSignature:
             return self.get_response(request)
         except Exception:
@@ -67,7 +67,7 @@ class PageCacheMiddleware:
         if entry is None:
             return self._with_token(request, response)
         try:
-            cache.set(key, entry, settings.SHOP_PAGE_CACHE_SECONDS)
+            cache.set(key, (versions, entry), settings.SHOP_PAGE_CACHE_SECONDS)
         except Exception:
             logger.exception("page cache: could not store %s", request.path)
         return self._respond(request, entry)
@@ -84,27 +84,34 @@ class PageCacheMiddleware:
             and self.paths.match(request.path_info) is not None
         )
 
-    def _key(self, request) -> str:
-        """The cache key, or BadSignature for a basket cookie we did not sign."""
-        versions = [VERSION_KEY]
+    def _lookup(self, request):
+        """(key, data versions, stored page or None) in one round trip to the cache.
+
+        A page is stored with the versions it was rendered under and served only while they
+        are current. Raises BadSignature for a basket cookie we did not sign.
+        """
+        version_keys = [VERSION_KEY]
         basket_cookie = request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN)
         if basket_cookie:
-            basket_id = Signer().unsign(basket_cookie)
-            versions.append(basket_version_key(basket_id))
-        found = cache.get_many(versions)
-        for key in versions:
-            if key not in found:
-                # Never fall back to a fixed value: pages stored under it could outlive an
-                # eviction of the version and be served stale.
-                cache.add(key, uuid.uuid4().hex, timeout=None)
-                found[key] = cache.get(key)
+            version_keys.append(basket_version_key(Signer().unsign(basket_cookie)))
         state = "|".join(
             f"{name}={request.COOKIES.get(name, '')}"
             for name in settings.SHOP_PAGE_CACHE_KEY_COOKIES
         )
         url = f"{settings_generation}|{request.get_host()}|{request.get_full_path()}|{state}"
-        digest = hashlib.sha256(url.encode()).hexdigest()
-        return f"pagecache:{':'.join(str(found[key]) for key in versions)}:{digest}"
+        key = f"pagecache:page:{hashlib.sha256(url.encode()).hexdigest()}"
+        found = cache.get_many([*version_keys, key])
+        for version_key in version_keys:
+            if version_key not in found:
+                # Never a fixed fallback: a page stored under it could outlive an eviction of
+                # the version and be served stale.
+                cache.add(version_key, uuid.uuid4().hex, timeout=None)
+                found[version_key] = cache.get(version_key)
+        versions = tuple(found[version_key] for version_key in version_keys)
+        stored = found.get(key)
+        if stored is not None and stored[0] == versions:
+            return key, versions, stored[1]
+        return key, versions, None
 
     def _entry(self, request, response, csrf_pending):
         """What to keep of the response, or None when it must not be shared."""
