@@ -119,3 +119,10 @@ def test_viewing_a_product_writes_nothing_but_adding_it_still_counts(client, sto
     assert list(
         ProductRecord.objects.values_list("product", "num_views", "num_basket_additions")
     ) == [(four_oz.pk, 0, 1)]
+
+
+def test_a_forged_basket_cookie_gets_a_rendered_empty_basket(client, store):
+    client.cookies["oscar_open_basket"] = "1:not-our-signature"
+    response = client.get("/basket/")
+    assert response.status_code == 200
+    assert b"Your cart is empty." in response.content
