@@ -65,7 +65,7 @@ format: install-dev
 
 # Needs wrk (Debian's package; installed here when missing, as root). PostgreSQL + Redis when
 # DATABASE_URL (and CACHE_URL) are set, else SQLite and a file cache. See bench/run.py.
-bench: install var
+bench: install-dev var
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
 		|| (echo "make bench needs wrk: apt-get install wrk" && false)
 	$(BIN)/python -m bench.run

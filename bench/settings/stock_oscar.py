@@ -1,8 +1,9 @@
 """`make bench`, the baseline: stock django-oscar 4.2.1 on the same data and infrastructure.
 
 Oscar's own apps instead of our forks (catalogue, partner, search, shipping, analytics), Oscar's templates
-only, Oscar's middleware and context processors, Django's default session engine, Haystack's
-SimpleEngine (Oscar's documented default). Database persistence, cache backend and DEBUG match
+only, Oscar's middleware and context processors, Django's default session engine, and a real search index
+(Whoosh, as Oscar's sandbox uses for development) so that its catalogue lists the products:
+Haystack's SimpleEngine lists none (Oscar #4366). Database persistence, cache backend and DEBUG match
 ours, so the difference measured is the application, not the infrastructure.
 """
 
@@ -61,6 +62,12 @@ TEMPLATES = [
     },
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": str(BENCH_DIR / f"whoosh-{env('BENCH_CACHE_PREFIX', default='bench-stock')}"),
+    }
+}
 OSCAR_HOMEPAGE = reverse_lazy("catalogue:index")
 CACHES["default"]["KEY_PREFIX"] = env("BENCH_CACHE_PREFIX", default="bench-stock")
 STATIC_ROOT = BENCH_DIR / "static-stock"
