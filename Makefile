@@ -6,6 +6,7 @@ MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format superuser setup install install-dev clean audit chromium node axe
+.PHONY: help run test lint format superuser setup install install-dev clean bench
 
 help:
 	@echo "make run        install, migrate, load the store and serve it with worker, beat and stand-ins"
@@ -13,6 +14,7 @@ help:
 	@echo "make lint       ruff (lint + format check), djLint and makemigrations --check"
 	@echo "make superuser  create a staff account for /dashboard/"
 	@echo "make audit      Lighthouse scores, LCP and bytes per page, shop served like production (bench/audit.py)"
+	@echo "make bench      load-test our pages next to stock Oscar and a bare Django view"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +95,12 @@ axe: node
 audit: install var chromium node
 	@[ -x node_modules/.bin/lighthouse ] || npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/audit.py
+# Needs wrk (Debian's package; installed here when missing, as root). PostgreSQL + Redis when
+# DATABASE_URL (and CACHE_URL) are set, else SQLite and a file cache. See bench/run.py.
+bench: install-dev var
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+		|| (echo "make bench needs wrk: apt-get install wrk" && false)
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var

@@ -8,8 +8,13 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000  # recycle workers now and then; jitter spreads restarts
-max_requests_jitter = 200
+# Recycle workers now and then (a leak guard); jitter spreads the restarts. Every 2,000 requests
+# meant a restart every few seconds at hundreds of requests a second (issue 7).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
+# Import the app once in the master so a (re)started worker is a fork, not 1-2 s of imports.
+# Safe: nothing opens a database connection at import time (a test holds that true).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

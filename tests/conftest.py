@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from shop.pagecache.services import page_cache_invalidate
 from shop.store.services import store_setup
 
 IN_CI = os.environ.get("CI") == "true"
@@ -25,6 +26,12 @@ def _require_services(request):
             if IN_CI:
                 pytest.fail(f"CI must run this test but it {reason}")
             pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Pages cached in an earlier test may show rows its rollback removed: start afresh."""
+    page_cache_invalidate()
 
 
 @pytest.fixture

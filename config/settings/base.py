@@ -47,11 +47,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Oscar; forked apps point at shop.* (see README, "Oscar apps we fork")
     "oscar.config.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
-    "oscar.apps.catalogue.apps.CatalogueConfig",
+    "shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shop.partner.apps.PartnerConfig",
@@ -362,3 +362,54 @@ CELERY_BEAT_SCHEDULE["shop-payment-reconcile"] = {
     "task": "shop.payment.reconcile",
     "schedule": 5 * 60,  # seconds; idempotent
 }
+# --- Performance (issue 7): persistent SQLite connections, page cache ---------------
+# SQLite keeps its connection too (PostgreSQL's above): no re-open and PRAGMAs per request.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+
+# GET pages for visitors without a session come from the cache, keyed by URL, basket and history
+# cookie; any write to a model not ignored below invalidates them all at once, a basket's writes
+# its own pages (shop/pagecache/).
+INSTALLED_APPS += ["shop.pagecache"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+    "shop.pagecache.middleware.PageCacheMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # last: it overrides csrf_token
+    "shop.pagecache.context_processors.csrf_placeholder"
+)
+# Seconds a cached page lives at most (a backstop: writes invalidate at once); 0 turns it off.
+SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
+# Paths whose GET pages may be cached (the middleware still refuses any response that touched the
+# session, set a cookie, embedded a CSRF token itself or said no-cache/private).
+SHOP_PAGE_CACHE_PATHS = [
+    r"^/$",
+    r"^/catalogue/",
+    r"^/basket/$",
+    r"^/guidance/techniques/",
+    r"^/guidance/results/",
+]
+# The only cookies (besides CSRF's) a cacheable request may carry; their values are in the key.
+SHOP_PAGE_CACHE_KEY_COOKIES = [OSCAR_BASKET_COOKIE_OPEN, OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
+# Cookies a cached page may set, replayed as the view set them (the same for the same key).
+SHOP_PAGE_CACHE_REPLAY_COOKIES = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
+# Apps or models written by customers' own requests, which no cached page shows.
+SHOP_PAGE_CACHE_IGNORED_MODELS = [
+    "sessions",
+    "admin",
+    "auth.user",
+    "basket",
+    "order",
+    "payment",
+    "analytics",
+    "customer",
+    "communication",
+    "wishlists",
+    "thumbnail",
+    "address.useraddress",
+    "voucher.voucherapplication",
+    "guidance.result",
+    "guidance.routinerequest",
+    "guidance.funnelevent",
+    "followups",
+]

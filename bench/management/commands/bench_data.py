@@ -1,0 +1,29 @@
+from django.core.cache import cache
+from django.core.management.base import BaseCommand
+
+from bench.data import bench_catalogue_set
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the store and generate products until the catalogue lists exactly --products; "
+        "--clear-cache (alone: only that) empties this configuration's cache."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--products", type=int)
+        parser.add_argument(
+            "--clear-cache",
+            action="store_true",
+            help="empty this configuration's cache (on Redis: only the keys under its prefix)",
+        )
+
+    def handle(self, *args, products, clear_cache, **options):
+        if products is not None:
+            generated = bench_catalogue_set(products=products)
+            self.stdout.write(f"catalogue: the cream + {generated} generated products")
+        if clear_cache:
+            if hasattr(cache, "delete_pattern"):  # django-redis: keys under KEY_PREFIX only
+                cache.delete_pattern("*")
+            else:
+                cache.clear()

@@ -1,0 +1,570 @@
+"""`make bench`: our shop, stock Oscar 4.2.1 and a bare Django view, load-tested in one run.
+
+    .venv/bin/python -m bench.run [--duration 5] [--connections 8,32]
+
+1. Prepares two databases on the same data (store_setup + generated products): ours and stock
+   Oscar's (bench/settings/stock_oscar.py). SQLite files and a file cache in var/bench/, or, when
+   DATABASE_URL names PostgreSQL, the databases `releaf_bench` and `releaf_bench_stock` on that
+   server, with CACHE_URL's Redis under the key prefixes bench-ours / bench-stock.
+2. Counts SQL queries per page with the Django test client at 20 and at 2,000 products
+   (bench/pages.py), and prepares the requests to replay (baskets with their cookies, ...).
+3. Serves all three with gunicorn (config/gunicorn.py, sync workers, DEBUG off, collectstatic
+   done) on 127.0.0.1:8501-8503 and runs wrk against every page at each connection count,
+   interleaving the configurations page by page so machine drift hits them alike.
+4. Prints the tables and writes them to bench/results/latest.md (and the raw numbers as JSON).
+Only ratios within one run mean anything: absolute numbers drift with the machine's load.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.pages import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+HOST = "127.0.0.1"
+PORTS = {"ours": 8501, "stock": 8502, "bare": 8503}
+DATABASES = {"ours": "releaf_bench", "stock": "releaf_bench_stock"}
+SETTINGS = {
+    "ours": "bench.settings.ours",
+    "stock": "bench.settings.stock_oscar",
+    "bare": "bench.settings.bare",
+}
+PRODUCT_COUNTS = (20, 2000)
+STOCK_NOTES = {
+    "home": "a redirect to the catalogue (Oscar has no home page)",
+    "catalogue": "Oscar's Haystack catalogue on a Whoosh index (SimpleEngine would list "
+    "no products, Oscar #4366); each hit loads its product with queries of its own",
+}
+WORKERS = "2"  # gunicorn sync workers: one per core on the 2-core reference machine
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- environment per configuration ------------------------------------------------------------
+
+
+def _variant() -> dict:
+    """Which backends this run uses: PostgreSQL + Redis when DATABASE_URL says so, else embedded."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        cache = os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/0")
+        return {"name": "PostgreSQL + Redis", "database": url, "cache": cache}
+    return {"name": "SQLite + file cache", "database": None, "cache": None}
+
+
+def _env(config: str, variant: dict) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
+    env["DJANGO_SETTINGS_MODULE"] = SETTINGS[config]
+    env["PYTHONPATH"] = str(ROOT)
+    if config == "bare":
+        return env
+    if variant["database"]:
+        parts = urlsplit(variant["database"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{DATABASES[config]}"))
+        env["CACHE_URL"] = variant["cache"]
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{VAR / f'{config}.sqlite3'}"
+        env["CACHE_URL"] = f"filecache://{VAR / f'cache-{config}'}"
+    env["BENCH_CACHE_PREFIX"] = f"bench-{config}"
+    return env
+
+
+def _manage(config: str, variant: dict, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=_env(config, variant),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"{config}: manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def _database_create(config: str, variant: dict) -> None:
+    if not variant["database"]:
+        return
+    import psycopg
+
+    admin = urlunsplit(urlsplit(variant["database"])._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        name = DATABASES[config]
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _prepare(config: str, variant: dict) -> dict:
+    """Migrate, collect static files, count queries at each size; return the plan at the last."""
+    log(f"{config}: database and static files")
+    _database_create(config, variant)
+    _manage(config, variant, "migrate", "--noinput", "-v0")
+    _manage(config, variant, "collectstatic", "--noinput", "-v0")
+    plan: dict = {}
+    for products in PRODUCT_COUNTS:
+        log(f"{config}: {products} products, counting queries per page")
+        _manage(config, variant, "bench_data", "--products", str(products), "--clear-cache")
+        if config == "stock":  # Oscar's catalogue lists what its search index holds
+            _manage(config, variant, "rebuild_index", "--noinput")
+        out = VAR / f"plan-{config}-{products}.json"
+        result = subprocess.run(
+            [PYTHON, "-m", "bench.pages", "--out", str(out)],
+            cwd=ROOT,
+            env=_env(config, variant),
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            sys.exit(f"{config}: bench.pages failed:\n{result.stderr[-4000:]}")
+        pages = json.loads(out.read_text())
+        for key, spec in pages.items():
+            entry = plan.setdefault(key, {})
+            entry.update({k: v for k, v in spec.items() if k != "queries"})
+            if "queries" in spec:
+                entry.setdefault("queries", {})[products] = spec["queries"]
+    return plan
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+
+def _serve(config: str, variant: dict) -> subprocess.Popen:
+    env = _env(config, variant)
+    env.update(
+        GUNICORN_BIND=f"{HOST}:{PORTS[config]}", WEB_CONCURRENCY=WORKERS, GUNICORN_THREADS="1"
+    )
+    logfile = (VAR / f"gunicorn-{config}.log").open("w")
+    return subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _request(url: str, spec: dict | None = None) -> int:
+    spec = spec or {}
+    data = spec.get("body", "").encode() if spec.get("method") == "POST" else None
+    request = urllib.request.Request(url, data=data, method=spec.get("method", "GET"))
+    if spec.get("cookie"):
+        request.add_header("Cookie", spec["cookie"])
+    if data is not None:
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _wait_until_up(config: str, process: subprocess.Popen) -> None:
+    url = f"http://{HOST}:{PORTS[config]}/"
+    for _ in range(120):
+        if process.poll() is not None:
+            sys.exit(f"{config}: gunicorn exited, see {VAR / f'gunicorn-{config}.log'}")
+        try:
+            _request(url)
+            return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"{config}: gunicorn did not answer on {url}")
+
+
+def _stop(processes: dict) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes.values():
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+# --- load -------------------------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def _wrk(url: str, spec: dict, connections: int, duration: int) -> dict:
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "--latency",
+    ]
+    if spec.get("cookie"):
+        command += ["-H", f"Cookie: {spec['cookie']}"]
+    if spec.get("method") == "POST":
+        script = VAR / "post.lua"
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(spec['body'])}\n"
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        )
+        command += ["-s", str(script)]
+    output = subprocess.run(command + [url], capture_output=True, text=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rate is None:
+        return {"error": output.strip()[-300:] or "wrk printed nothing"}
+    latency = {k: _ms(v) for k, v in re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M)}
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return {
+        # None when no request finished within the run: slower than one per run.
+        "rps": float(rate.group(1)) if requests else None,
+        "p50": latency.get("50") if requests else None,
+        "p99": latency.get("99") if requests else None,
+        "bad": int(bad.group(1)) if bad else 0,
+        "socket_errors": sum(map(int, socket.groups())) if socket else 0,
+        "requests": requests,
+    }
+
+
+def _mean(first: dict, second: dict) -> dict:
+    """The bare view runs before and after the pages; compare with the mean of both."""
+    if "rps" not in first or "rps" not in second:
+        return first if "rps" in first else second
+    mean = {key: first[key] + second[key] for key in ("bad", "socket_errors", "requests")}
+    for key in ("rps", "p50", "p99"):
+        values = [v for v in (first[key], second[key]) if v is not None]
+        mean[key] = sum(values) / len(values) if values else None
+    return mean
+
+
+def _warm(config: str, spec: dict, times: int = 6) -> None:
+    url = f"http://{HOST}:{PORTS[config]}{spec['path']}"
+    for _ in range(times):
+        _request(url, spec)
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def _fmt_rate(result: dict | None) -> list[str]:
+    if result is None:
+        return ["n/a", "", "", ""]
+    if "error" in result:
+        return ["error", "", "", result["error"][:40]]
+    if result["rps"] is None:
+        return ["0 (none done)", "–", "–", str(result["bad"] + result["socket_errors"])]
+    return [
+        f"{result['rps']:.0f}",
+        "–" if result["p50"] is None else f"{result['p50']:.1f}",
+        "–" if result["p99"] is None else f"{result['p99']:.1f}",
+        str(result["bad"] + result["socket_errors"]),
+    ]
+
+
+def _ratio(a: dict | None, b: dict | None, duration: int = 5) -> str:
+    if a and b and a.get("rps") and "rps" in b and b["rps"] is None:
+        return f"> {a['rps'] * duration:.0f}×"  # b finished no request within the run
+    if not a or not b or not a.get("rps") or not b.get("rps"):
+        return "n/a"
+    return f"{a['rps'] / b['rps']:.1f}×" if a["rps"] >= b["rps"] else f"{a['rps'] / b['rps']:.2f}×"
+
+
+def _queries(spec: dict | None) -> str:
+    if not spec or "queries" not in spec:
+        return "n/a"
+    counts = [spec["queries"].get(str(n)) or spec["queries"].get(n) for n in PRODUCT_COUNTS]
+    if None in counts:
+        return "n/a"
+    text = " / ".join(str(c["render"]) for c in counts)
+    repeat = counts[-1]["repeat"]
+    if repeat != counts[-1]["render"]:
+        text += f" (cached: {repeat})"
+    writes = counts[-1]["render_writes"]
+    if writes:
+        text += f", {writes} write{'s' if writes > 1 else ''}"
+    return text
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _bare_for(bare: dict, key: str, connections: int) -> dict:
+    """The bare view measured next to this page if it was, else the run's mean."""
+    return (bare.get(key) or {}).get(connections) or bare.get(connections) or {}
+
+
+def _targets(plans, results, connections, duration) -> str:
+    """Issue 7's targets, checked against this run."""
+    lines = []
+    ours, stock, bare = results["ours"], results["stock"], results.get("bare", {})
+    labels = {key: label for key, label, _ in PAGES}
+
+    def rate(table, key, c):
+        return (table.get(key, {}).get(c) or {}).get("rps")
+
+    for key, floor in (("product", 10), ("basket", 10), ("basket_code", 10), ("catalogue", 50)):
+        ratios = []  # (ratio, is a lower bound: stock finished no request in the run)
+        for c in connections:
+            mine, theirs = rate(ours, key, c), (stock.get(key, {}).get(c) or {})
+            if mine and theirs.get("rps"):
+                ratios.append((mine / theirs["rps"], False))
+            elif mine and "rps" in theirs:
+                ratios.append((mine * duration, True))
+        verdict = (
+            "n/a" if not ratios else "met" if min(r for r, _ in ratios) >= floor else "NOT met"
+        )
+        shown = ", ".join(f"{'> ' if bound else ''}{r:.1f}×" for r, bound in ratios)
+        lines.append(
+            f"- {labels[key]} ≥ {floor}× stock Oscar: {shown or 'not measured'}: **{verdict}**"
+        )
+    for key, label, guidance in PAGES:
+        if not guidance:
+            continue
+        ratios = [
+            rate(ours, key, c) / _bare_for(bare, key, c)["rps"]
+            for c in connections
+            if rate(ours, key, c) and _bare_for(bare, key, c).get("rps")
+        ]
+        verdict = "n/a" if not ratios else "met" if min(ratios) >= 0.5 else "NOT met"
+        shown = ", ".join(f"{r:.0%}" for r in ratios) or "not on this branch"
+        lines.append(f"- {label} ≥ 50 % of the bare Django view: {shown}: **{verdict}**")
+    slow, failing, heavy, growing = [], [], [], []
+    for key, label, _ in PAGES:
+        spec = plans["ours"].get(key, {})
+        for c in connections:
+            result = ours.get(key, {}).get(c) or {}
+            if spec.get("method") == "GET" and c == max(connections):
+                if result.get("p99") is None or result["p99"] >= 100:
+                    slow.append(f"{label} ({result.get('p99') or '–'} ms)")
+            if result and (result.get("bad", 1) or result.get("socket_errors", 1)):
+                failing.append(f"{label} @{c}")
+        counts = spec.get("queries", {})
+        renders = [
+            (counts.get(n) or counts.get(str(n)) or {}).get("render") for n in PRODUCT_COUNTS
+        ]
+        if None not in renders and spec.get("method") == "GET":
+            if len(set(renders)) > 1:
+                growing.append(f"{label} ({' / '.join(map(str, renders))})")
+            if max(renders) > 10:
+                signed_in = " signed in" if spec.get("note") else ""
+                heavy.append(f"{label} ({max(renders)}{signed_in})")
+    worst = max(connections)
+    lines.append(
+        f"- p99 < 100 ms at {worst} connections for every GET: "
+        + (f"**NOT met**: {', '.join(slow)}" if slow else "**met**")
+    )
+    lines.append(
+        "- zero non-2xx/3xx answers or socket errors under load (ours): "
+        + (f"**NOT met**: {', '.join(failing)}" if failing else "**met**")
+    )
+    lines.append(
+        f"- the same query count at {PRODUCT_COUNTS[0]} and {PRODUCT_COUNTS[-1]:,} products: "
+        + (f"**NOT met**: {', '.join(growing)}" if growing else "**met**")
+    )
+    lines.append(
+        "- at most 10 queries for any anonymous GET, rendered without the page cache: "
+        + (f"**NOT met**: {', '.join(heavy)}" if heavy else "**met**")
+    )
+    return "\n".join(lines)
+
+
+def _report(variant, plans, results, args, started) -> str:
+    bare = results.get("bare", {})
+    load_rows = []
+    for key, label, _ in PAGES:
+        for connections in args.connections:
+            ours = results["ours"].get(key, {}).get(connections)
+            stock = results["stock"].get(key, {}).get(connections)
+            base = _bare_for(bare, key, connections)
+            load_rows.append(
+                [label if connections == args.connections[0] else "", str(connections)]
+                + _fmt_rate(ours)
+                + _fmt_rate(stock)
+                + [_ratio(ours, stock, args.duration), _ratio(ours, base, args.duration)]
+            )
+    for connections in args.connections:
+        load_rows.append(
+            [
+                "bare Django template view" if connections == args.connections[0] else "",
+                str(connections),
+            ]
+            + _fmt_rate(bare.get(connections))
+            + ["", "", "", "", "", ""]
+        )
+    load_rows.append(
+        ["follow-up dispatcher (due rows/s to local SMTP, 1 worker)", "", "not yet built"]
+        + [""] * 9
+    )
+    load = _table(
+        load_rows,
+        [
+            "page",
+            "conns",
+            "ours req/s",
+            "p50 ms",
+            "p99 ms",
+            "non-2xx/3xx",
+            "stock req/s",
+            "p50 ms",
+            "p99 ms",
+            "non-2xx/3xx",
+            "ours/stock",
+            "ours/bare",
+        ],
+    )
+    query_rows = []
+    for key, label, _ in PAGES:
+        ours, stock = plans["ours"].get(key), plans["stock"].get(key)
+        notes = [(ours or {}).get("na") or (ours or {}).get("note")]
+        if key in STOCK_NOTES or (stock or {}).get("note"):
+            notes.append(f"stock: {STOCK_NOTES.get(key) or stock['note']}")
+        query_rows.append([label, _queries(ours), _queries(stock), "; ".join(filter(None, notes))])
+    queries = _table(
+        query_rows,
+        ["page", "ours @20 / @2,000", "stock Oscar @20 / @2,000", "notes"],
+    )
+    machine = (
+        f"{platform.node()}: {os.cpu_count()} cores, {platform.platform()}, "
+        f"Python {platform.python_version()}"
+    )
+    return f"""# `make bench`: {variant["name"]}
+
+Run {started:%Y-%m-%d %H:%M} UTC on {machine}. wrk {args.duration} s per row,
+gunicorn with {WORKERS} sync workers per configuration, {PRODUCT_COUNTS[-1]:,} products in the
+catalogue, DEBUG off. Ours and stock Oscar 4.2.1 serve the same data from their own database; the
+bare Django view renders one template with no middleware (measured before and after the pages;
+the mean is shown). Rows are interleaved page by page. Only
+ratios within this run mean anything (absolute numbers drift 20-50 % between runs on shared
+machines). Pages this branch does not have yet show n/a.
+
+## Requests per second and latency
+
+{load}
+
+## Targets (issue 7), checked on this run
+
+{_targets(plans, results, args.connections, args.duration)}
+
+## SQL queries per request
+
+Counted with the Django test client (CaptureQueriesContext) at {PRODUCT_COUNTS[0]} and
+{PRODUCT_COUNTS[-1]:,} products, as rendered by the view (page cache off, the other caches warm:
+what a visitor with a session costs); "cached" is what the same request costs once the page cache
+holds it (visitors without a session); writes are INSERT/UPDATE/DELETE statements in a GET.
+
+{queries}
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "5")))
+    parser.add_argument(
+        "--connections",
+        type=lambda s: [int(c) for c in s.split(",")],
+        default=[8, 32],
+    )
+    parser.add_argument("--out", default=str(RESULTS / "latest.md"))
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: `make bench` installs it (apt-get install wrk)")
+    VAR.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(UTC)
+    variant = _variant()
+    log(f"backends: {variant['name']}")
+    plans = {config: _prepare(config, variant) for config in ("ours", "stock")}
+
+    processes = {config: _serve(config, variant) for config in PORTS}
+    results: dict = {"ours": {}, "stock": {}, "bare": {}}
+    try:
+        for config, process in processes.items():
+            _wait_until_up(config, process)
+        _warm("bare", {"path": "/"})
+        for connections in args.connections:
+            results["bare"].setdefault("before", {})[connections] = _wrk(
+                f"http://{HOST}:{PORTS['bare']}/", {}, connections, args.duration
+            )
+        for key, label, guidance in PAGES:
+            for config in ("ours", "stock"):
+                spec = plans[config].get(key, {})
+                if "path" in spec:
+                    _warm(config, spec)
+            for connections in args.connections:
+                for config in ("ours", "stock"):
+                    spec = plans[config].get(key, {})
+                    if "path" not in spec:
+                        continue
+                    url = f"http://{HOST}:{PORTS[config]}{spec['path']}"
+                    result = _wrk(url, spec, connections, args.duration)
+                    results[config].setdefault(key, {})[connections] = result
+                    log(f"{label} @{connections} {config}: {result}")
+                if guidance and "path" in plans["ours"].get(key, {}):
+                    # The guidance target is a share of the bare view: measure it alongside.
+                    adjacent = _wrk(
+                        f"http://{HOST}:{PORTS['bare']}/", {}, connections, args.duration
+                    )
+                    results["bare"].setdefault(key, {})[connections] = adjacent
+                    log(f"bare, next to {label} @{connections}: {adjacent}")
+        for connections in args.connections:
+            before = results["bare"]["before"][connections]
+            after = _wrk(f"http://{HOST}:{PORTS['bare']}/", {}, connections, args.duration)
+            results["bare"][connections] = _mean(before, after)
+            log(f"bare @{connections}: before {before}, after {after}")
+    finally:
+        _stop(processes)
+        for config in ("ours", "stock"):  # leave no keys behind in a shared Redis
+            _manage(config, variant, "bench_data", "--clear-cache")
+
+    report = _report(variant, plans, results, args, started)
+    print(report)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps({"variant": variant["name"], "plans": plans, "results": results}, indent=1)
+    # latest.md is the last run; the per-backend copy keeps the other backend's last run.
+    backend = "postgresql" if variant["database"] else "sqlite"
+    for path in (out, out.with_name(f"{out.stem}-{backend}.md")):
+        path.write_text(report)
+        path.with_suffix(".json").write_text(raw)
+    log(f"written to {out} and {out.with_name(f'{out.stem}-{backend}.md')}")
+
+
+if __name__ == "__main__":
+    main()

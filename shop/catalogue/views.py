@@ -1,0 +1,15 @@
+"""Overrides oscar.apps.catalogue.views.ProductDetailView: fetch what the product page shows up front.
+
+Oscar's view loads the product alone; the template, the pricing strategy and the add-to-basket
+form then load its images, categories, children and their stock records one by one, several
+times each (20 queries for the cream in two sizes).
+"""
+
+from oscar.apps.catalogue import views
+
+from shop.store.selectors import products_for_detail
+
+
+class ProductDetailView(views.ProductDetailView):
+    def get_queryset(self):
+        return products_for_detail()
