@@ -5,8 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format superuser setup install install-dev clean audit chromium node axe
-.PHONY: help run test lint format superuser setup install install-dev clean bench
+.PHONY: help run test lint format superuser setup install install-dev clean audit bench chromium node axe
 
 help:
 	@echo "make run        install, migrate, load the store and serve it with worker, beat and stand-ins"
@@ -95,6 +94,7 @@ axe: node
 audit: install var chromium node
 	@[ -x node_modules/.bin/lighthouse ] || npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/audit.py
+
 # Needs wrk (Debian's package; installed here when missing, as root). PostgreSQL + Redis when
 # DATABASE_URL (and CACHE_URL) are set, else SQLite and a file cache. See bench/run.py.
 bench: install-dev var

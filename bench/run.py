@@ -430,7 +430,7 @@ def _report(variant, plans, results, args, started) -> str:
             + ["", "", "", "", "", ""]
         )
     load_rows.append(
-        ["follow-up dispatcher (due rows/s to local SMTP, 1 worker)", "", "not yet built"]
+        ["follow-up dispatcher (bench/followups_rate.py)", "1 worker", results["followups"]]
         + [""] * 9
     )
     load = _table(
@@ -494,6 +494,18 @@ holds it (visitors without a session); writes are INSERT/UPDATE/DELETE statement
 """
 
 
+def _followups_rate() -> str:
+    """10,000 due follow-ups delivered by one real worker to a local SMTP server (issue 5)."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("followups_rate.py"))],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("followups:")]
+    return lines[-1] if lines else f"failed: {(done.stderr or done.stdout)[-300:]}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "5")))
@@ -553,6 +565,8 @@ def main() -> None:
         for config in ("ours", "stock"):  # leave no keys behind in a shared Redis
             _manage(config, variant, "bench_data", "--clear-cache")
 
+    results["followups"] = _followups_rate()
+    log(results["followups"])
     report = _report(variant, plans, results, args, started)
     print(report)
     out = Path(args.out)
