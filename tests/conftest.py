@@ -6,6 +6,7 @@ from django.db import connection
 
 from shop.pagecache.services import page_cache_invalidate
 from shop.store.services import store_setup
+from tests.stripe_standin import stripe_standin, webhook_receiver  # noqa: F401  (fixtures)
 
 IN_CI = os.environ.get("CI") == "true"
 

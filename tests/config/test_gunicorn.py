@@ -20,7 +20,8 @@ def test_importing_the_app_opens_no_database_connection():
         | {"DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "shop.example.com"}
         | {"DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/never-opened.sqlite3")}
         | {"CACHE_URL": "locmemcache://", "CELERY_BROKER_URL": "memory://"}
-        | {"SITE_URL": "https://shop.example.com"},
+        | {"SITE_URL": "https://shop.example.com"}
+        | {"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"},
         capture_output=True,
         text=True,
         timeout=120,

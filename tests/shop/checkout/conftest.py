@@ -42,9 +42,6 @@ def discount_of(basket):
     return basket.total_excl_tax_excl_discounts - basket.total_excl_tax
 
 
-# The Stripe stand-in fixtures live with the payment tests; checkout tests use them too.
-from tests.shop.payment.conftest import stripe_standin, webhook_receiver  # noqa: E402,F401
-
 ADDRESS = {
     "first_name": "Ann",
     "last_name": "Lee",

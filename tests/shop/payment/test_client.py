@@ -9,8 +9,7 @@ from django.test import override_settings
 
 from shop.payment import client
 from shop.payment.client import CheckoutSession, PaymentProviderError, Refund
-
-from .conftest import STANDIN_API_KEY
+from tests.stripe_standin import STANDIN_API_KEY
 
 
 def _key() -> str:

@@ -11,8 +11,7 @@ import pytest
 from shop.payment import client
 from shop.payment.client import SignatureError
 from shop.payment.standin.server import sign
-
-from .conftest import STANDIN_WEBHOOK_SECRET
+from tests.stripe_standin import STANDIN_WEBHOOK_SECRET
 
 
 def _session(amount=Decimal("49.90")):

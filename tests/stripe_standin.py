@@ -1,5 +1,8 @@
 """The Stripe stand-in for tests: one server per test session on a free 127.0.0.1 port, with
-the settings pointing the real `stripe` client (through shop.payment.client) at it."""
+the settings pointing the real `stripe` client (through shop.payment.client) at it.
+
+Registered once, in tests/conftest.py: a fixture imported into two conftests is two fixtures,
+two servers, and the settings would point at whichever started last."""
 
 import threading
 from collections.abc import Iterator
