@@ -118,7 +118,7 @@ def test_counting_a_page_view_is_one_insert(client, store, django_assert_num_que
 
     post_step(client, "safety", NO_FLAGS)
     # Step text, the count, and the session save formtools asks for on every wizard request
-    # (savepoint, update, release).
+    # (savepoint, update, release). The site layout has no category menu (no queries of its own).
     with django_assert_num_queries(5) as queries:
         client.get(step_url("pain"))
     inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]

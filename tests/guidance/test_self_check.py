@@ -193,6 +193,11 @@ def test_red_flags_page_lists_the_signs(client):
 def test_every_guidance_page_has_the_notice(client, url):
     response = client.get(url)
     assert response.status_code == 200
-    assert b"not medical advice" in response.content
-    assert b'href="/guidance/red-flags/"' in response.content
-    assert b"ajax.googleapis.com" not in response.content  # no third-party requests
+    assert b"<strong>Not medical advice.</strong>" in response.content
+    assert b'href="/guidance/red-flags/#red-flags"' in response.content
+    # No framework JavaScript, nothing from another host, one stylesheet.
+    assert b"jquery" not in response.content.lower()
+    assert re.findall(rb'(?:src|href)="(?:https?:)?//', response.content) == []
+    assert re.findall(rb'<link rel="stylesheet" href="([^"]+)"', response.content) == [
+        b"/static/releaf/css/releaf.css"
+    ]

@@ -74,7 +74,7 @@ def test_staff_edits_show_on_the_page(client):
     assert "<li>Bend the toes.</li>" in page
 
 
-# technique, previous, next, cream offer
+# technique, previous, next, cream offer (the layout adds none)
 TECHNIQUE_PAGE_QUERIES = 4
 
 

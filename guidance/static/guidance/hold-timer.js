@@ -13,13 +13,16 @@
         var wrap = document.createElement("p");
         var button = document.createElement("button");
         var display = document.createElement("span");
+        var status = document.createElement("span");  // announces start and end, not every second
+        wrap.className = "hold-controls";
         button.type = "button";
-        button.className = "btn btn-outline-primary";
+        button.className = "btn btn-primary";
         button.textContent = "Start the hold timer";
-        display.className = "guidance-hold-timer";
+        display.className = "hold-time";
         display.setAttribute("role", "timer");
-        display.setAttribute("aria-live", "polite");
         display.textContent = format(left);
+        status.className = "visually-hidden";
+        status.setAttribute("aria-live", "polite");
         function stop(label) {
             clearInterval(timer);
             timer = null;
@@ -28,14 +31,21 @@
         button.addEventListener("click", function () {
             if (timer) { stop("Start again"); left = total; display.textContent = format(left); return; }
             button.textContent = "Stop";
+            status.textContent = "Timer started: " + format(total);
             timer = setInterval(function () {
                 left -= 1;
                 display.textContent = format(left);
-                if (left <= 0) { stop("Start again"); display.textContent = "Done: release slowly"; left = total; }
+                if (left <= 0) {
+                    stop("Start again");
+                    left = total;
+                    display.textContent = "Done: release slowly";
+                    status.textContent = "Done: release slowly";
+                }
             }, 1000);
         });
         wrap.appendChild(button);
         wrap.appendChild(display);
+        wrap.appendChild(status);
         box.appendChild(wrap);
     }
     var boxes = document.querySelectorAll("[data-hold-seconds]");

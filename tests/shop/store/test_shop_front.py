@@ -29,7 +29,7 @@ def test_every_customer_page_has_the_header_and_footer(client, store, settings):
         assert '<a href="/catalogue/"' in html, path
         assert re.search(r'class="basket-count">0<span class="visually-hidden"> items', html), path
         assert "<strong>Not medical advice.</strong>" in html, path
-        assert '<a href="/guidance/self-check/#red-flags">Check the red flags</a>' in html, path
+        assert '<a href="/guidance/red-flags/#red-flags">Check the red flags</a>' in html, path
         assert '<a href="/privacy/">Privacy</a>' in html, path
         assert "<address>ReLeaf, 1 Test Lane, Portland, OR 97201, USA</address>" in html, path
 
