@@ -39,6 +39,9 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGET_SCORE = 100
 TARGET_LCP_MS = 1200
 BUDGET_KB = {"product": 60, "self-check step": 40}  # gzipped bytes over the wire, all assets
+# Misses that are the contract, not a defect: a result is private (`noindex`, PRODUCT.md), which
+# Lighthouse's SEO category counts against it ("Page is blocked from indexing").
+EXPECTED = {"result": {"seo": {"is-crawlable"}}}
 
 
 def main() -> int:
@@ -89,7 +92,9 @@ def _production_env(base: str) -> dict:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=f"sqlite:///{WORK / 'db.sqlite3'}",
-        CACHE_URL="locmemcache://",
+        # One cache for both gunicorn workers, as Redis is in production: with a per-process
+        # locmem cache the cached_db sessions go stale between workers (the self-check loses steps).
+        CACHE_URL=f"filecache://{WORK / 'cache'}",
         CELERY_BROKER_URL="memory://",
         CELERY_RESULT_BACKEND="cache+memory://",
         SITE_URL=base,
@@ -99,6 +104,10 @@ def _production_env(base: str) -> dict:
         DJANGO_SECURE_SSL_REDIRECT="false",
         DJANGO_SECURE_HSTS_SECONDS="0",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        # Production refuses to boot without Stripe keys; no audited page talks to Stripe.
+        STRIPE_SECRET_KEY="sk_test_audit_not_used",
+        STRIPE_WEBHOOK_SECRET=secrets.token_urlsafe(24),
+        STRIPE_API_BASE="http://127.0.0.1:9",
         WEB_CONCURRENCY="2",
         LOG_LEVEL="WARNING",
     )
@@ -107,7 +116,12 @@ def _production_env(base: str) -> dict:
 
 def _prepare(env: dict) -> None:
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput"], ["store_setup"], ["collectstatic", "--noinput"]):
+    for command in (
+        ["migrate", "--noinput"],
+        ["store_setup"],
+        ["guidance_setup"],
+        ["collectstatic", "--noinput"],
+    ):
         subprocess.run(manage + command + ["-v", "0"], env=env, cwd=ROOT, check=True)
 
 
@@ -192,10 +206,11 @@ def _pages(base: str) -> list[tuple[str, str | None, dict | str]]:
             basket = _basket_with_a_line(client, product_path)
         except Exception as exc:  # noqa: BLE001 - reported in the basket's row
             basket = f"could not fill a basket: {exc}"
+    step_path, step = _self_check_step_path(base)
     result_path, result = _result_path(base)
     return [
         ("home", "/", {}),
-        ("self-check step", "/guidance/self-check/", {}),
+        ("self-check step", step_path, step),
         ("result", result_path, result),
         ("technique", "/guidance/techniques/twists/", {}),
         ("catalogue", "/catalogue/", {}),
@@ -213,21 +228,35 @@ def _basket_with_a_line(client: _Client, product_path: str) -> dict:
     return {"Cookie": client.cookie_header}
 
 
+SELF_CHECK_STEP = "/guidance/self-check/arch/"  # the heaviest step: text, illustration, two groups
+
+
+def _self_check_step_path(base: str) -> tuple[str | None, dict | str]:
+    """The arch step, reached by walking the steps before it (it redirects to them otherwise)."""
+    return _walk_self_check(base, lambda url: url.endswith(SELF_CHECK_STEP), SELF_CHECK_STEP)
+
+
 def _result_path(base: str) -> tuple[str | None, dict | str]:
     """A result page: AUDIT_RESULT_PATH, or walk the self-check answering each form's defaults."""
     if path := os.environ.get("AUDIT_RESULT_PATH"):
         return path, {}
+    return _walk_self_check(base, lambda url: "/guidance/results/" in url, "a result")
+
+
+def _walk_self_check(base: str, arrived, goal: str) -> tuple[str | None, dict | str]:
+    """Answer each step with its forms' first choices (all "no" on the safety screen) until
+    `arrived(url)`; returns that page's path and the session cookie to audit it with."""
     client = _Client(base)
     status, url, page = client.request("/guidance/self-check/")
     for _ in range(12):
-        if "/guidance/results/" in url:
+        if status == 200 and arrived(url):
             return urllib.parse.urlsplit(url).path, {"Cookie": client.cookie_header}
         forms = _forms(page, lambda f: f["method"] == "post")
         if status != 200 or not forms:
-            return None, f"could not walk the self-check to a result (HTTP {status} at {url})"
+            return None, f"could not walk the self-check to {goal} (HTTP {status} at {url})"
         form = forms[0]
         status, url, page = client.request(form["action"] or url, form["data"], referer=url)
-    return None, "the self-check did not reach a result in 12 steps"
+    return None, f"the self-check did not reach {goal} in 12 steps"
 
 
 class _FormParser(html.parser.HTMLParser):
@@ -243,6 +272,10 @@ class _FormParser(html.parser.HTMLParser):
             )
             self.forms[-1]["data"] = {}
             return
+        if tag == "button" and a.get("type", "submit").lower() == "submit" and self.forms:
+            if not a.get("name"):  # an unnamed first submit button still counts as the one
+                self.forms[-1].setdefault("submitter", True)
+                return
         if not self.forms or not a.get("name"):
             return
         data = self.forms[-1]["data"]
@@ -255,7 +288,9 @@ class _FormParser(html.parser.HTMLParser):
             data.setdefault(name, a.get("value", ""))
         elif tag == "textarea":
             data.setdefault(name, "")
-        elif tag == "button" and kind == "submit" and name not in data:
+        elif tag == "button" and kind == "submit" and not self.forms[-1].get("submitter"):
+            # Only the form's first submit button: the one Enter presses (Next, not Back).
+            self.forms[-1]["submitter"] = True
             data[name] = a.get("value", "")
 
 
@@ -346,17 +381,18 @@ def _audit(base: str, name: str, path: str | None, headers: dict | str, run: int
     row["lcp_ms"] = audits["largest-contentful-paint"]["numericValue"]
     row["bytes"] = audits["total-byte-weight"]["numericValue"]
     row["requests"] = len(audits["network-requests"]["details"]["items"])
-    row["missed"] = sorted(
-        {
+    row["missed_by_category"] = {
+        c: sorted(
             a["id"]
-            for c in CATEGORIES
             for a in data["categories"][c]["auditRefs"]
             if a.get("weight")
             and audits[a["id"]].get("score") is not None
             and audits[a["id"]]["score"] < 1
-            and c != "performance"
-        }
-    )
+        )
+        for c in CATEGORIES
+        if c != "performance"
+    }
+    row["missed"] = sorted({a for ids in row["missed_by_category"].values() for a in ids})
     return row
 
 
@@ -396,7 +432,18 @@ def _report(rows: list[dict]) -> bool:
             f"{s['best-practices']!s:>4} {s['seo']!s:>4} {row['lcp_ms']:>7.0f} {kb:>6.1f} "
             f"{row['requests']:>4}  {','.join(map(str, row.get('perf_runs', []))):<19} {row['path']}"
         )
-        misses = [c for c in CATEGORIES if s[c] != TARGET_SCORE]
+        expected = EXPECTED.get(row["name"], {})
+        excused = [
+            c
+            for c in expected
+            if s[c] != TARGET_SCORE and set(row["missed_by_category"][c]) <= expected[c]
+        ]
+        misses = [c for c in CATEGORIES if s[c] != TARGET_SCORE and c not in excused]
+        row["missed"] = [a for a in row["missed"] if not any(a in expected[c] for c in excused)]
+        for c in excused:
+            print(
+                f"{'':<16} expected: {c.upper()} {s[c]} only for {', '.join(sorted(expected[c]))} (noindex by contract)"
+            )
         if row["lcp_ms"] >= TARGET_LCP_MS:
             misses.append("LCP")
         if row["name"] in BUDGET_KB and kb > BUDGET_KB[row["name"]]:
