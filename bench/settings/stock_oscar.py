@@ -17,18 +17,18 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "bench.stock_oscar_urls"
 
-_STOCK = {
-    "shop.partner.apps.PartnerConfig": "oscar.apps.partner.apps.PartnerConfig",
-    "shop.search.apps.SearchConfig": "oscar.apps.search.apps.SearchConfig",
-    "shop.shipping.apps.ShippingConfig": "oscar.apps.shipping.apps.ShippingConfig",
-    "shop.analytics.apps.AnalyticsConfig": "oscar.apps.analytics.apps.AnalyticsConfig",
-    "shop.catalogue.apps.CatalogueConfig": "oscar.apps.catalogue.apps.CatalogueConfig",
-}
-INSTALLED_APPS = [
-    _STOCK.get(app, app)
-    for app in INSTALLED_APPS
-    if not (app.startswith("shop.") and app not in _STOCK) and app != "guidance"
-] + ["bench"]
+
+def _stock(app: str) -> str | None:
+    """Oscar's own config for one of our forks (`shop.<label>.apps.X` -> `oscar.apps.<label>.apps.X`),
+    None for our own apps, which stock Oscar does not have."""
+    if app == "guidance" or (app.startswith("shop.") and ".apps." not in app):
+        return None
+    if app.startswith("shop."):
+        return "oscar.apps." + app.removeprefix("shop.")
+    return app
+
+
+INSTALLED_APPS = [stock for app in INSTALLED_APPS if (stock := _stock(app))] + ["bench"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
