@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
@@ -6,7 +7,7 @@ from bench.data import bench_catalogue_set
 
 class Command(BaseCommand):
     help = (
-        "Load the store and generate products until the catalogue lists exactly --products; "
+        "Load the store (and the guidance content where installed) and generate products until the catalogue lists exactly --products; "
         "--clear-cache (alone: only that) empties this configuration's cache."
     )
 
@@ -21,6 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args, products, clear_cache, **options):
         if products is not None:
             generated = bench_catalogue_set(products=products)
+            if apps.is_installed("guidance"):  # ours; stock Oscar has no guidance pages
+                from guidance.services import guidance_content_setup
+
+                guidance_content_setup()
             self.stdout.write(f"catalogue: the cream + {generated} generated products")
         if clear_cache:
             if hasattr(cache, "delete_pattern"):  # django-redis: keys under KEY_PREFIX only
