@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "shop.partner.apps.PartnerConfig",
     "shop.basket.apps.BasketConfig",
     "shop.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "shop.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",

@@ -6,20 +6,16 @@ version (receivers.py) and so the key below. PageCacheConfig.ready() registers t
 under Oscar's tag name in Oscar's own library, so `{% load category_tags %}` is unchanged.
 """
 
-from django.conf import settings
-from django.core.cache import cache
 from oscar.templatetags import category_tags
 
-from shop.pagecache.selectors import page_cache_version
+from shop.pagecache.selectors import data_version_cached
 
 
 def category_tree(depth=None, parent=None):
-    key = f"pagecache:{page_cache_version()}:category_tree:{depth}:{parent.pk if parent else ''}"
-    tree = cache.get(key)
-    if tree is None:
-        tree = category_tags.get_annotated_list(depth=depth, parent=parent)
-        cache.set(key, tree, settings.SHOP_PAGE_CACHE_SECONDS or 60)
-    return tree
+    return data_version_cached(
+        f"category_tree:{depth}:{parent.pk if parent else ''}",
+        lambda: category_tags.get_annotated_list(depth=depth, parent=parent),
+    )
 
 
 def register() -> None:
