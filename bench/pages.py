@@ -197,6 +197,7 @@ def _specs() -> dict:
             specs["basket_code"]["note"] = "signed in: anonymous visitors cannot use the code"
 
     attempt(["basket_code"], basket_code)
+
     def checkout():
         # A visitor on the checkout's first page: their first visit started the checkout session
         # (one INSERT, once); wrk then replays their next requests with that session.

@@ -72,7 +72,12 @@ def _counts(
         counts.append(
             tuple(
                 _queries(
-                    client, path, settings, django_assert_max_num_queries, cached=cached, shows=shows
+                    client,
+                    path,
+                    settings,
+                    django_assert_max_num_queries,
+                    cached=cached,
+                    shows=shows,
                 )
                 for cached in (False, True)
             )
