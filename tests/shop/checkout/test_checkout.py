@@ -1,6 +1,7 @@
 """Checkout through Stripe Checkout: guest and account, paid end to end, through the real
 stripe client and the stand-in over HTTP."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -98,3 +99,27 @@ def test_a_guest_email_that_used_the_code_loses_it_at_checkout(client, small_jar
 
     assert CODE_REFUSED_MESSAGE in messages_of(response)
     assert Basket.objects.get(status=Basket.OPEN).vouchers.count() == 0
+
+
+def test_the_gateway_lets_a_browser_submit_the_guest_choice(client, small_jar):
+    client.post(f"/basket/add/{small_jar.pk}/", {"quantity": 1})
+    page = client.get("/checkout/").content.decode()
+    password = re.search(r'<input[^>]*name="password"[^>]*>', page).group(0)
+    assert "required" not in password  # browsers refuse to submit a form with it empty
+
+    response = client.post("/checkout/", {"username": "ann@example.com", "options": "anonymous"})
+    assert response.status_code == 302
+    assert response.url == "/checkout/shipping-address/"
+
+
+def test_the_gateway_asks_a_returning_customer_for_the_password(client, small_jar):
+    get_user_model().objects.create_user(
+        username="ann", email="ann@example.com", password="a long pass phrase"
+    )
+    client.post(f"/basket/add/{small_jar.pk}/", {"quantity": 1})
+    response = client.post("/checkout/", {"username": "ann@example.com", "options": "existing"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"] == [
+        "Please enter your password, or choose to check out as a guest."
+    ]
+    assert "_auth_user_id" not in client.session

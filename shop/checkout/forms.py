@@ -1,0 +1,25 @@
+"""Overrides oscar.apps.checkout.forms.GatewayForm: a guest can continue in a browser.
+
+Oscar's form keeps Django's required password, so the page's password box carries `required`
+and browsers refuse to submit the form with "checkout as a guest" chosen. The password is
+required only when the visitor says they have an account. The box also gets an accessible name.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout import forms as oscar_forms
+
+PASSWORD_MISSING = _("Please enter your password, or choose to check out as a guest.")
+
+
+class GatewayForm(oscar_forms.GatewayForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].required = False
+        # Oscar's page puts the box after the "returning customer" choice, without a label.
+        self.fields["password"].widget.attrs["aria-label"] = _("Password")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("options") == self.EXISTING and not cleaned_data.get("password"):
+            self.add_error("password", PASSWORD_MISSING)
+        return cleaned_data
