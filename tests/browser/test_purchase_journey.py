@@ -179,7 +179,8 @@ def test_from_the_home_page_to_a_paid_order(
     order = _assert_thank_you(page, shot, "ann@example.com")
 
     assert Result.objects.count() == 1
-    assert {name: v for name, v in found.items() if v} == {}
+    violations = {name: v for name, v in found.items() if v}
+    assert violations == {}, violations
     ours = [url for url in requested if url.startswith(live_server.url)]
     theirs = [url for url in requested if not url.startswith(live_server.url)]
     assert ours and all("/pay/" in url for url in theirs)  # only the card page is elsewhere
