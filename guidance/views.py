@@ -22,6 +22,7 @@ from guidance.models import FunnelEvent
 from guidance.routines import Assessment, compare, observations
 from guidance.services import funnel_event_record, result_create, routine_request_create
 from guidance.session import RESULT_TOKEN_KEY, visitor_key
+from shop.pagecache.pages import server_cache_only, shared_page
 
 
 class HomeView(TemplateView):
@@ -33,6 +34,8 @@ class HomeView(TemplateView):
 
 class SelfCheckWizard(NamedUrlSessionWizardView):
     """One URL per step; the answers live in the session until the result is stored."""
+
+    storage_name = "guidance.session.WizardSessionStorage"
 
     form_list = [
         ("safety", SafetyForm),
@@ -52,25 +55,50 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
 
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
-        fresh = False
-        if step in self.get_form_list():
-            # The safety screen always comes first: no jumping ahead by URL.
-            missing = self._first_unanswered_before(step)
-            if missing is not None:
-                messages.info(request, "Please answer this step first.")
-                self.storage.current_step = missing
-                return redirect(self.get_step_url(missing))
-            # A start is counted once per run of the wizard (the storage forgets it on reset).
-            fresh = step == self.steps.first and not self.storage.extra_data.get("counted")
-        response = super().get(request, *args, **kwargs)
-        if step in self.get_form_list() and response.status_code == 200:
-            if fresh:
-                funnel_event_record(kind=FunnelEvent.Kind.START, visitor_key=visitor_key(request))
-                self.storage.extra_data = {**self.storage.extra_data, "counted": True}
-            funnel_event_record(
-                kind=FunnelEvent.Kind.STEP, step=step, visitor_key=visitor_key(request)
+        if step not in self.get_form_list():
+            return super().get(request, *args, **kwargs)
+        # The safety screen always comes first: no jumping ahead by URL.
+        missing = self._first_unanswered_before(step)
+        if missing is not None:
+            messages.info(request, "Please answer this step first.")
+            self.storage.current_step = missing
+            return redirect(self.get_step_url(missing))
+        if step == self.steps.first:
+            self._step_reached(step)  # the start
+        if self._shared(step):
+            page = super().get
+            return shared_page(
+                request, f"self-check:{step}", lambda: page(request, **kwargs).render()
             )
-        return response
+        return super().get(request, *args, **kwargs)
+
+    def _shared(self, step: str) -> bool:
+        """Is this page the same for every visitor in this state (the page cache may serve it)?
+
+        An unanswered step, seen by an anonymous visitor with no message waiting, shows nothing
+        of theirs but the basket count and the CSRF token, which the page cache accounts for.
+        """
+        return (
+            self.storage.current_step == step
+            and self.storage.get_step_data(step) is None
+            and not self.request.user.is_authenticated
+            and not len(messages.get_messages(self.request))
+            and not self.request.session.modified
+        )
+
+    def _step_reached(self, step: str) -> None:
+        """Count the visitor reaching a step (the first: starting), once per run of the wizard.
+
+        The storage forgets what it counted when it is reset (a red flag, a retake).
+        """
+        reached = self.storage.extra_data.get("reached", [])
+        if step in reached:
+            return
+        self.storage.extra_data = {**self.storage.extra_data, "reached": [*reached, step]}
+        key = visitor_key(self.request)
+        if step == self.steps.first:
+            funnel_event_record(kind=FunnelEvent.Kind.START, visitor_key=key)
+        funnel_event_record(kind=FunnelEvent.Kind.STEP, step=step, visitor_key=key)
 
     def post(self, *args, **kwargs):
         management = ManagementForm(self.request.POST, prefix=self.prefix)
@@ -96,6 +124,8 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
     def render_next_step(self, form, **kwargs):
         if self.steps.current == "safety" and SafetyForm.has_red_flag(form.cleaned_data):
             return self._red_flag_exit()
+        # Counted here, with the answer, so that showing a step writes nothing.
+        self._step_reached(self.get_next_step())
         return super().render_next_step(form, **kwargs)
 
     def render_revalidation_failure(self, failed_step, form, **kwargs):
@@ -176,16 +206,18 @@ def _private(response):
 
 @method_decorator(never_cache, name="dispatch")
 class ResultView(ResultMixin, FormView):
+    """A result, by its token alone: the same page for everyone holding the link.
+
+    Showing it writes nothing (the self-check's end put the token in the finisher's session),
+    so the page cache keeps it for visitors without a session, such as the reader of the
+    routine email; browsers and proxies are told not to keep it.
+    """
+
     form_class = RoutineEmailForm
 
     def dispatch(self, request, *args, **kwargs):
         self.result = self.get_result()
-        return _private(super().dispatch(request, *args, **kwargs))
-
-    def get(self, request, *args, **kwargs):
-        if request.session.get(RESULT_TOKEN_KEY) != self.result.token:  # no save when unchanged
-            request.session[RESULT_TOKEN_KEY] = self.result.token
-        return super().get(request, *args, **kwargs)
+        return server_cache_only(_private(super().dispatch(request, *args, **kwargs)))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**self.result_context(self.result), **kwargs)

@@ -11,7 +11,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
-from shop.pagecache import middleware
+from shop.pagecache import pages
 from shop.pagecache.services import page_cache_basket_invalidate, page_cache_invalidate
 
 Basket = get_model("basket", "Basket")
@@ -56,4 +56,4 @@ def relation_written(sender, instance, action, reverse, model, pk_set, **kwargs)
 @receiver(setting_changed, dispatch_uid="pagecache-settings")
 def settings_changed(**kwargs):
     # Tests change settings in-process (override_settings): pages rendered before are stale.
-    middleware.settings_generation += 1
+    pages.settings_generation += 1

@@ -7,7 +7,7 @@ from oscar.core.loading import get_model
 from guidance.consent import FOLLOWUP_CONSENT_TEXT, FOLLOWUP_CONSENT_VERSION
 from guidance.models import FunnelEvent, Result, RoutineRequest
 from guidance.routines import CheckAnswers
-from guidance.services import result_create
+from guidance.services import result_create, results_erase
 from guidance.signals import routine_requested
 from tests.guidance.conftest import take_self_check
 
@@ -212,17 +212,56 @@ RESULT_PAGE_QUERIES = 3
 
 
 @pytest.mark.parametrize("other_results", [0, 30])
-def test_result_page_query_count_is_fixed(client, store, django_assert_num_queries, other_results):
+def test_result_page_query_count_is_fixed(
+    client, store, django_assert_num_queries, other_results, settings
+):
+    settings.SHOP_PAGE_CACHE_SECONDS = 0  # what rendering costs (a visitor with a session)
     target = make_result()
     previous_target = make_result()  # a retake: the comparison must not cost extra queries
     assert previous_target.previous == target
     for n in range(other_results):
         make_result(visitor_key=f"other{n}")
-    client.get(f"/guidance/results/{previous_target.token}/")  # session exists from here on
+    client.get(f"/guidance/results/{previous_target.token}/")
     with django_assert_num_queries(RESULT_PAGE_QUERIES):
         response = client.get(f"/guidance/results/{previous_target.token}/")
     assert response.status_code == 200
     assert b"Since your last check" in response.content
+
+
+def test_a_result_link_opened_without_a_session_comes_from_the_page_cache(
+    store, django_assert_num_queries
+):
+    result = make_result()
+    url = f"/guidance/results/{result.token}/"
+    pages = []
+    for _ in range(2):
+        reader = Client()  # e.g. the routine email's reader, on another device
+        response = reader.get(url)
+        assert response.status_code == 200
+        assert "sessionid" not in response.cookies  # showing a result writes nothing
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert "no-store" in response["Cache-Control"]  # browsers and proxies keep nothing
+        pages.append(response.content.decode())
+    assert re.sub(r'value="[^"]{32,}"', "", pages[0]) == re.sub(r'value="[^"]{32,}"', "", pages[1])
+    with django_assert_num_queries(0):
+        assert Client().get(url).status_code == 200
+
+    # Each reader's form carries their own CSRF token, and posting it works.
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = reader.post(url, {"email": "ann@example.com", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert RoutineRequest.objects.get().email == "ann@example.com"
+
+
+def test_an_erased_result_is_not_served_from_the_page_cache(store):
+    result = make_result()
+    url = f"/guidance/results/{result.token}/"
+    assert Client().get(url).status_code == 200  # now in the page cache
+    assert results_erase(token=result.token) == 1
+    assert Client().get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
