@@ -217,8 +217,8 @@ def _specs() -> dict:
     attempt(["basket_code"], basket_code)
 
     def checkout():
-        # A visitor on the checkout's first page: their first visit started the checkout session
-        # (one INSERT, once); wrk then replays their next requests with that session.
+        # A guest on the checkout's first page, before giving an email: wrk replays the request
+        # with their cookies (stock Oscar: their first visit started a checkout session).
         client = _basket_client(code=False)
         _get(client, "/checkout/")
         specs["checkout"] = _get_spec("/checkout/", client)

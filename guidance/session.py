@@ -1,6 +1,6 @@
 """What the guidance funnel keeps in the visitor's session."""
 
-import copy
+import json
 import secrets
 
 from formtools.wizard.storage.session import SessionStorage
@@ -25,7 +25,11 @@ class WizardSessionStorage(SessionStorage):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._saved = copy.deepcopy(self.request.session.get(self.prefix))
+        self._saved = self._snapshot()
+
+    def _snapshot(self) -> str:
+        # Sessions hold JSON; comparing the text is cheaper than a deep copy of the data.
+        return json.dumps(self.request.session.get(self.prefix), sort_keys=True)
 
     @property
     def data(self):
@@ -37,5 +41,5 @@ class WizardSessionStorage(SessionStorage):
 
     def update_response(self, response):
         super().update_response(response)
-        if self.request.session.get(self.prefix) != self._saved:
+        if self._snapshot() != self._saved:
             self.request.session.modified = True

@@ -386,6 +386,7 @@ SHOP_PAGE_CACHE_PATHS = [
     r"^/$",
     r"^/catalogue/",
     r"^/basket/$",
+    r"^/checkout/$",  # the first page, for a guest who has not given an email yet
     r"^/guidance/techniques/",
     r"^/guidance/results/",
 ]

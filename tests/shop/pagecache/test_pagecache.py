@@ -126,3 +126,36 @@ def test_a_forged_basket_cookie_gets_a_rendered_empty_basket(client, store):
     response = client.get("/basket/")
     assert response.status_code == 200
     assert b"Your cart is empty." in response.content
+
+
+def test_the_cached_checkout_first_page_follows_the_basket_and_the_stock(client, store):
+    _add_four_oz(client, store)
+    guest = _browser(client)
+    guest.get("/basket/")  # shows the "added" message
+    guest = _browser(guest)
+    assert guest.get("/checkout/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert guest.get("/checkout/").status_code == 200
+    assert len(queries) == 0  # from the page cache
+    assert "sessionid" not in guest.cookies
+
+    # Sold out since: the stored page must not let the guest on.
+    record = StockRecord.objects.get(product__upc="RELEAF-4OZ")
+    record.num_in_stock = 0
+    record.save()
+    response = guest.get("/checkout/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("basket:summary")
+
+
+def test_a_guest_who_gave_an_email_gets_the_first_page_rendered_with_it(client, store):
+    _add_four_oz(client, store)
+    guest = _browser(client)
+    guest.get("/basket/")
+    guest = _browser(guest)
+    other = _browser(guest)  # the same basket, no email: fills the page cache
+    assert other.get("/checkout/").status_code == 200
+    response = guest.post("/checkout/", {"username": "ann@example.com", "options": "anonymous"})
+    assert response.status_code == 302
+    assert b"ann@example.com" in guest.get("/checkout/").content
+    assert b"ann@example.com" not in other.get("/checkout/").content
