@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 from guidance.models import FunnelEvent, Result
 from tests.guidance.conftest import NO_FLAGS, WIZARD, post_step, step_url, take_self_check
@@ -75,6 +76,21 @@ def test_back_keeps_the_answers(client):
     page = client.get(step_url("pain")).content.decode()
     assert checked(page, "pain-areas") == ["knee"]
     assert checked(page, "pain-duration") == ["up_to_3_months"]
+
+
+def test_a_shared_step_page_never_shows_another_visitors_answers(client):
+    other = Client()  # on the same step, unanswered: the page cache holds it from here on
+    other.get(step_url("safety"))
+    post_step(other, "safety", NO_FLAGS)
+    assert checked(other.get(step_url("pain")).content.decode(), "pain-areas") == []
+
+    client.get(step_url("safety"))
+    post_step(client, "safety", NO_FLAGS)
+    assert checked(client.get(step_url("pain")).content.decode(), "pain-areas") == []
+    post_step(client, "pain", VALID["pain"])
+    client.post(step_url("arch"), {f"{WIZARD}-current_step": "arch", "wizard_goto_step": "pain"})
+    assert checked(client.get(step_url("pain")).content.decode(), "pain-areas") == ["knee"]
+    assert checked(other.get(step_url("pain")).content.decode(), "pain-areas") == []
 
 
 @pytest.mark.parametrize(
