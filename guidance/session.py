@@ -1,9 +1,12 @@
-"""What the guidance funnel keeps in the visitor's session."""
+"""What the guidance funnel keeps about a visitor: in their session, and the self-check's answers
+so far in a cookie of its own."""
 
 import json
 import secrets
 
-from formtools.wizard.storage.session import SessionStorage
+from django.conf import settings
+from django.urls import reverse
+from formtools.wizard.storage.cookie import CookieStorage
 
 VISITOR_KEY = "guidance_visitor"  # random per-session key; survives the key rotation at login
 RESULT_TOKEN_KEY = "guidance_result_token"  # the visitor's latest result (links, attribution)
@@ -15,31 +18,44 @@ def visitor_key(request) -> str:
     return request.session[VISITOR_KEY]
 
 
-class WizardSessionStorage(SessionStorage):
-    """formtools' session storage, saving the session only when the answers or step changed.
+class WizardCookieStorage(CookieStorage):
+    """formtools' cookie storage, sent only to the self-check's URLs and set only on a change.
 
-    formtools marks the session modified on every read of its data, so each GET of a step wrote
-    the session (a database UPDATE with cached_db sessions). formtools calls update_response()
-    after every request, which is where a change is detected.
+    The answers so far travel in a signed cookie (HttpOnly, Secure where the session cookie is)
+    that the browser sends to the self-check's own pages and nowhere else, so showing or
+    answering a step needs no session, database or cache: nothing about the person is kept on
+    the server before their result is, and the cookie is deleted then and at a red flag, when
+    the storage is reset. A request that changes nothing sets no cookie, so the page cache can
+    share its page. A cookie that fails its signature is ignored (the self-check starts over).
     """
+
+    salt = "guidance.self-check"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._saved = self._snapshot()
+        self._sent = self.encoder.encode(self.data)
 
-    def _snapshot(self) -> str:
-        # Sessions hold JSON; comparing the text is cheaper than a deep copy of the data.
-        return json.dumps(self.request.session.get(self.prefix), sort_keys=True)
-
-    @property
-    def data(self):
-        return self.request.session[self.prefix]
-
-    @data.setter
-    def data(self, value):
-        self.request.session[self.prefix] = value
+    def load_data(self):
+        data = self.request.get_signed_cookie(self.prefix, default=None, salt=self.salt)
+        return None if data is None else json.loads(data)
 
     def update_response(self, response):
-        super().update_response(response)
-        if self._snapshot() != self._saved:
-            self.request.session.modified = True
+        super(CookieStorage, self).update_response(response)  # formtools' temporary files
+        data = self.encoder.encode(self.data)
+        if data == self._sent:
+            return
+        path = reverse("guidance:self-check")
+        if self.data[self.step_data_key] or self.data[self.extra_data_key]:
+            response.set_signed_cookie(
+                self.prefix,
+                data,
+                salt=self.salt,
+                path=path,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        else:  # reset: the result is stored, or a red flag ended the run
+            response.delete_cookie(
+                self.prefix, path=path, samesite=settings.SESSION_COOKIE_SAMESITE
+            )

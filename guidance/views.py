@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -6,7 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView, View
 from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlSessionWizardView
+from formtools.wizard.views import NamedUrlWizardView
 
 from guidance import selectors
 from guidance.forms import (
@@ -21,7 +23,7 @@ from guidance.forms import (
 from guidance.models import FunnelEvent
 from guidance.routines import Assessment, compare, observations
 from guidance.services import funnel_event_record, result_create, routine_request_create
-from guidance.session import RESULT_TOKEN_KEY, visitor_key
+from guidance.session import RESULT_TOKEN_KEY, VISITOR_KEY, visitor_key
 from shop.pagecache.pages import server_cache_only, shared_page
 
 
@@ -32,10 +34,10 @@ class HomeView(TemplateView):
         return super().get_context_data(offer=selectors.cream_offer(), **kwargs)
 
 
-class SelfCheckWizard(NamedUrlSessionWizardView):
-    """One URL per step; the answers live in the session until the result is stored."""
+class SelfCheckWizard(NamedUrlWizardView):
+    """One URL per step; the answers live in a cookie of their own until the result is stored."""
 
-    storage_name = "guidance.session.WizardSessionStorage"
+    storage_name = "guidance.session.WizardCookieStorage"
 
     form_list = [
         ("safety", SafetyForm),
@@ -79,11 +81,9 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         of theirs but the basket count and the CSRF token, which the page cache accounts for.
         """
         return (
-            self.storage.current_step == step
-            and self.storage.get_step_data(step) is None
+            self.storage.get_step_data(step) is None
             and not self.request.user.is_authenticated
             and not len(messages.get_messages(self.request))
-            and not self.request.session.modified
         )
 
     def _step_reached(self, step: str) -> None:
@@ -95,10 +95,19 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         if step in reached:
             return
         self.storage.extra_data = {**self.storage.extra_data, "reached": [*reached, step]}
-        key = visitor_key(self.request)
+        key = self._visitor_key()
         if step == self.steps.first:
             funnel_event_record(kind=FunnelEvent.Kind.START, visitor_key=key)
         funnel_event_record(kind=FunnelEvent.Kind.STEP, step=step, visitor_key=key)
+
+    def _visitor_key(self) -> str:
+        """The visitor's funnel key for this run, kept with the answers: their session's when they
+        have one (a retake, to compare with), else a new one that their result will keep."""
+        key = self.storage.extra_data.get("visitor")
+        if not key:
+            key = self.request.session.get(VISITOR_KEY) or secrets.token_urlsafe(16)
+            self.storage.extra_data = {**self.storage.extra_data, "visitor": key}
+        return key
 
     def post(self, *args, **kwargs):
         management = ManagementForm(self.request.POST, prefix=self.prefix)
@@ -133,17 +142,20 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         return super().render_revalidation_failure(failed_step, form, **kwargs)
 
     def _red_flag_exit(self):
+        key = self._visitor_key()
         self.storage.reset()
-        funnel_event_record(kind=FunnelEvent.Kind.RED_FLAG, visitor_key=visitor_key(self.request))
+        funnel_event_record(kind=FunnelEvent.Kind.RED_FLAG, visitor_key=key)
         return redirect("guidance:see-a-clinician")
 
     def done(self, form_list, form_dict=None, **kwargs):
         data = {step: form.cleaned_data for step, form in form_dict.items()}
         if SafetyForm.has_red_flag(data["safety"]):  # only reachable with forged step data
             return self._red_flag_exit()
+        key = self._visitor_key()
+        self.request.session[VISITOR_KEY] = key  # for a retake to find this result
         result = result_create(
             answers=check_answers(pain=data["pain"], arch=data["arch"], heel=data["heel"]),
-            visitor_key=visitor_key(self.request),
+            visitor_key=key,
             user=self.request.user,
         )
         self.request.session[RESULT_TOKEN_KEY] = result.token

@@ -65,6 +65,38 @@ def test_js_off_completion_stores_the_result_and_shows_the_routine(client, store
     assert client.get("/guidance/self-check/")["Location"] == step_url("safety")
 
 
+def test_the_answers_so_far_stay_in_the_browser_until_the_result(client, store):
+    client.get(step_url("safety"))
+    post_step(client, "safety", NO_FLAGS)
+    post_step(client, "pain", VALID["pain"])
+    cookie = client.cookies[f"wizard_{WIZARD}"]
+    assert cookie["path"] == "/guidance/self-check/"  # sent to the self-check's pages only
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert "knee" in cookie.value
+    assert "sessionid" not in client.cookies  # nothing about the person on the server yet
+
+    post_step(client, "arch", VALID["arch"])
+    response = post_step(client, "heel", VALID["heel"], follow=True)
+    assert response.status_code == 200
+    result = Result.objects.get()
+    assert client.cookies[f"wizard_{WIZARD}"].value == ""  # deleted with the stored result
+    session = client.session
+    assert session["guidance_result_token"] == result.token
+    # The run's funnel events and the result share the visitor's key (erasure finds both).
+    assert session["guidance_visitor"] == result.visitor_key
+    assert set(FunnelEvent.objects.values_list("visitor_key", flat=True)) == {result.visitor_key}
+
+
+def test_a_forged_answers_cookie_starts_the_self_check_over(client):
+    client.get(step_url("safety"))
+    post_step(client, "safety", NO_FLAGS)
+    forged = client.cookies[f"wizard_{WIZARD}"].value.replace('"pain"', '"heel"')
+    client.cookies[f"wizard_{WIZARD}"] = forged
+    response = client.get(step_url("heel"))
+    assert response.status_code == 302
+    assert response["Location"] == step_url("safety")
+
+
 def test_back_keeps_the_answers(client):
     client.get(step_url("safety"))
     post_step(client, "safety", NO_FLAGS)
@@ -182,7 +214,9 @@ def test_any_red_flag_ends_the_funnel_without_a_pitch(client, store, flag):
     assert 'type="email"' not in page
     assert Result.objects.count() == 0
     assert FunnelEvent.objects.filter(kind="red_flag").count() == 1
-    # The answers are gone: the wizard starts over.
+    # The answers are gone, from the browser too: the wizard starts over.
+    assert client.cookies[f"wizard_{WIZARD}"].value == ""
+    assert "sessionid" not in client.cookies
     assert client.get("/guidance/self-check/")["Location"] == step_url("safety")
     assert client.get(step_url("pain"))["Location"] == step_url("safety")
 
