@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import signing
 from django.test import Client
 
 from guidance.models import FunnelEvent, Result
@@ -72,7 +73,7 @@ def test_the_answers_so_far_stay_in_the_browser_until_the_result(client, store):
     cookie = client.cookies[f"wizard_{WIZARD}"]
     assert cookie["path"] == "/guidance/self-check/"  # sent to the self-check's pages only
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
-    assert "knee" in cookie.value
+    assert signing.loads(cookie.value, salt="guidance.self-check")["step"] == "arch"
     assert "sessionid" not in client.cookies  # nothing about the person on the server yet
 
     post_step(client, "arch", VALID["arch"])
@@ -90,8 +91,11 @@ def test_the_answers_so_far_stay_in_the_browser_until_the_result(client, store):
 def test_a_forged_answers_cookie_starts_the_self_check_over(client):
     client.get(step_url("safety"))
     post_step(client, "safety", NO_FLAGS)
-    forged = client.cookies[f"wizard_{WIZARD}"].value.replace('"pain"', '"heel"')
-    client.cookies[f"wizard_{WIZARD}"] = forged
+    data = signing.loads(client.cookies[f"wizard_{WIZARD}"].value, salt="guidance.self-check")
+    data["step"] = "heel"  # signed with another key: not ours
+    client.cookies[f"wizard_{WIZARD}"] = signing.dumps(
+        data, key="x" * 50, salt="guidance.self-check"
+    )
     response = client.get(step_url("heel"))
     assert response.status_code == 302
     assert response["Location"] == step_url("safety")
