@@ -11,6 +11,7 @@ from formtools.wizard.storage.cookie import CookieStorage
 
 VISITOR_KEY = "guidance_visitor"  # random per-session key; survives the key rotation at login
 RESULT_TOKEN_KEY = "guidance_result_token"  # the visitor's latest result (links, attribution)
+WIZARD_PREFIX = "self_check_wizard"  # the self-check's form prefix; its cookie is "wizard_<prefix>"
 
 
 def visitor_key(request) -> str:
@@ -60,6 +61,32 @@ class WizardCookieStorage(CookieStorage):
             response.delete_cookie(
                 self.prefix, path=_cookie_path(), samesite=settings.SESSION_COOKIE_SAMESITE
             )
+
+
+def self_check_page_state(request) -> str | None:
+    """ "self-check" when the requested step's page is the same for everyone in the visitor's state
+    (SHOP_PAGE_CACHE_STATES), else None: the page cache then lets the view render it.
+
+    Shared: the step the visitor was sent to, reached and not answered yet, for a visitor with no
+    session (so not signed in, no message waiting) and no cookie but the CSRF one, the self-check's
+    and those in the page cache's key (the basket's count is in the header). The view would change
+    nothing for them: a step is counted when the answer before it is given.
+    """
+    cookie = f"wizard_{WIZARD_PREFIX}"
+    allowed = {settings.CSRF_COOKIE_NAME, cookie, *settings.SHOP_PAGE_CACHE_KEY_COOKIES}
+    if not allowed.issuperset(request.COOKIES):
+        return None
+    try:
+        data = signing.loads(request.COOKIES[cookie], salt=WizardCookieStorage.salt)
+    except (KeyError, signing.BadSignature):
+        return None
+    step = request.path_info.rstrip("/").rsplit("/", 1)[-1]
+    shared = (
+        data.get("step") == step
+        and step not in data.get("step_data", {})
+        and step in data.get("extra_data", {}).get("reached", [])
+    )
+    return "self-check" if shared else None
 
 
 @cache

@@ -24,8 +24,8 @@ from guidance.forms import (
 from guidance.models import FunnelEvent
 from guidance.routines import Assessment, compare, observations
 from guidance.services import funnel_event_record, result_create, routine_request_create
-from guidance.session import RESULT_TOKEN_KEY, VISITOR_KEY, visitor_key
-from shop.pagecache.pages import server_cache_only, shared_page
+from guidance.session import RESULT_TOKEN_KEY, VISITOR_KEY, WIZARD_PREFIX, visitor_key
+from shop.pagecache.pages import server_cache_only
 
 
 class HomeView(TemplateView):
@@ -46,6 +46,9 @@ class SelfCheckWizard(NamedUrlWizardView):
         ("arch", ArchForm),
         ("heel", HeelForm),
     ]
+
+    def get_prefix(self, request, *args, **kwargs):
+        return WIZARD_PREFIX  # names its cookie, which the page cache reads (session.py)
 
     def get_template_names(self):
         return [f"guidance/self_check/{self.steps.current}.html"]
@@ -68,24 +71,7 @@ class SelfCheckWizard(NamedUrlWizardView):
             return redirect(self.get_step_url(missing))
         if step == self.steps.first:
             self._step_reached(step)  # the start
-        if self._shared(step):
-            page = super().get
-            return shared_page(
-                request, f"self-check:{step}", lambda: page(request, **kwargs).render()
-            )
         return super().get(request, *args, **kwargs)
-
-    def _shared(self, step: str) -> bool:
-        """Is this page the same for every visitor in this state (the page cache may serve it)?
-
-        An unanswered step, seen by an anonymous visitor with no message waiting, shows nothing
-        of theirs but the basket count and the CSRF token, which the page cache accounts for.
-        """
-        return (
-            self.storage.get_step_data(step) is None
-            and not self.request.user.is_authenticated
-            and not len(messages.get_messages(self.request))
-        )
 
     def _step_reached(self, step: str) -> None:
         """Count the visitor reaching a step (the first: starting), once per run of the wizard.

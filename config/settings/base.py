@@ -390,6 +390,11 @@ SHOP_PAGE_CACHE_PATHS = [
     r"^/guidance/techniques/",
     r"^/guidance/results/",
 ]
+# Paths whose pages a function of the request may share among visitors in the same state (its
+# name for the state, or None to render the page): the self-check's next, unanswered step.
+SHOP_PAGE_CACHE_STATES = {
+    r"^/guidance/self-check/[\w-]+/$": "guidance.session.self_check_page_state",
+}
 # The only cookies (besides CSRF's) a cacheable request may carry; their values are in the key.
 SHOP_PAGE_CACHE_KEY_COOKIES = [OSCAR_BASKET_COOKIE_OPEN, OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
 # Cookies a cached page may set, replayed as the view set them (the same for the same key).

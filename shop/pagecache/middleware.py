@@ -1,10 +1,12 @@
-"""Serves GET pages from the cache to visitors whose only state is their basket.
+"""Serves GET pages from the cache to visitors in a state the page is shared by.
 
 A request goes through the page cache (pages.py) when it is a GET to a path matching
 SHOP_PAGE_CACHE_PATHS and carries no cookie but the CSRF one and those in
 SHOP_PAGE_CACHE_KEY_COOKIES (the anonymous basket, the recently-viewed history): no session, so
 no login, messages, checkout or self-check progress. Such a page depends only on the URL, those
-cookies and the data.
+cookies and the data. A path in SHOP_PAGE_CACHE_STATES names a function of the request that
+knows more: it returns the name of the visitor's state when the page is the same for everyone
+in it (the self-check's next, unanswered step), or None to have the page rendered.
 
 Place it right after CsrfViewMiddleware: a hit skips authentication, messages and the basket.
 """
@@ -13,6 +15,7 @@ import re
 from functools import cached_property
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from shop.pagecache.pages import shared_page
 
@@ -26,17 +29,28 @@ class PageCacheMiddleware:
         return re.compile("|".join(f"(?:{p})" for p in settings.SHOP_PAGE_CACHE_PATHS))
 
     @cached_property
+    def states(self):
+        return [
+            (re.compile(pattern), import_string(state))
+            for pattern, state in settings.SHOP_PAGE_CACHE_STATES.items()
+        ]
+
+    @cached_property
     def allowed_cookies(self):
         return {settings.CSRF_COOKIE_NAME, *settings.SHOP_PAGE_CACHE_KEY_COOKIES}
 
     def __call__(self, request):
-        if not self._cacheable(request):
+        state = self._state(request) if request.method == "GET" else None
+        if state is None:
             return self.get_response(request)
-        return shared_page(request, request.get_full_path(), lambda: self.get_response(request))
-
-    def _cacheable(self, request) -> bool:
-        return (
-            request.method == "GET"
-            and self.allowed_cookies.issuperset(request.COOKIES)
-            and self.paths.match(request.path_info) is not None
+        return shared_page(
+            request, f"{state}|{request.get_full_path()}", lambda: self.get_response(request)
         )
+
+    def _state(self, request) -> str | None:
+        for pattern, state in self.states:
+            if pattern.match(request.path_info):
+                return state(request)
+        if self.allowed_cookies.issuperset(request.COOKIES) and self.paths.match(request.path_info):
+            return ""
+        return None

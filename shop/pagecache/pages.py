@@ -1,10 +1,9 @@
 """Shared pages: stored once, served to every visitor in the same state with their own CSRF token.
 
-`shared_page(request, name, render)` is the one way in, for the middleware (every cacheable path)
-and for a view that knows its page is the same for everyone in the visitor's state (the
-self-check's unanswered steps). The key is the name, the host and the cookies named in
-SHOP_PAGE_CACHE_KEY_COOKIES (the anonymous basket, the recently-viewed history); two versions in
-services.py track the data, one for everything and one per basket, and a page is served only
+`shared_page(request, name, render)` is the way in, for the middleware (middleware.py says which
+requests are in a shared state and names it). The key is the name, the host and the cookies named
+in SHOP_PAGE_CACHE_KEY_COOKIES (the anonymous basket, the recently-viewed history); two versions
+in services.py track the data, one for everything and one per basket, and a page is served only
 while the versions it was rendered under are current. While `render()` runs, forms get a
 placeholder instead of a CSRF token (context_processors.py), replaced by each visitor's own. A
 response is stored only when the view neither touched the session, set a cookie other than

@@ -88,6 +88,20 @@ def test_the_answers_so_far_stay_in_the_browser_until_the_result(client, store):
     assert set(FunnelEvent.objects.values_list("visitor_key", flat=True)) == {result.visitor_key}
 
 
+def test_a_shared_step_page_still_shows_a_visitors_own_message(client):
+    other = Client()
+    other.get(step_url("safety"))
+    post_step(other, "safety", NO_FLAGS)
+    other.get(step_url("pain"))  # in the page cache from here on
+
+    client.get(step_url("safety"))
+    post_step(client, "safety", NO_FLAGS)
+    response = client.get(step_url("arch"), follow=True)  # ahead of the answers, by URL
+    assert response.redirect_chain == [(step_url("pain"), 302)]
+    assert b"Please answer this step first." in response.content
+    assert b"Please answer this step first." not in other.get(step_url("pain")).content
+
+
 def test_a_forged_answers_cookie_starts_the_self_check_over(client):
     client.get(step_url("safety"))
     post_step(client, "safety", NO_FLAGS)
