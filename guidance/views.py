@@ -53,6 +53,13 @@ class SelfCheckWizard(NamedUrlWizardView):
     def get_template_names(self):
         return [f"guidance/self_check/{self.steps.current}.html"]
 
+    def get_form_step_data(self, form):
+        # Only the answers go into the cookie: the CSRF token and the step field were checked.
+        data = form.data.copy()
+        for name in ("csrfmiddlewaretoken", f"{self.prefix}-current_step"):
+            data.pop(name, None)
+        return data
+
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         key = f"step-{self.steps.current}"

@@ -73,7 +73,12 @@ def test_the_answers_so_far_stay_in_the_browser_until_the_result(client, store):
     cookie = client.cookies[f"wizard_{WIZARD}"]
     assert cookie["path"] == "/guidance/self-check/"  # sent to the self-check's pages only
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
-    assert signing.loads(cookie.value, salt="guidance.self-check")["step"] == "arch"
+    data = signing.loads(cookie.value, salt="guidance.self-check")
+    assert data["step"] == "arch"
+    assert data["step_data"]["pain"] == {  # the answers only
+        "pain-areas": ["knee"],
+        "pain-duration": ["up_to_3_months"],
+    }
     assert "sessionid" not in client.cookies  # nothing about the person on the server yet
 
     post_step(client, "arch", VALID["arch"])
