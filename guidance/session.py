@@ -64,8 +64,8 @@ class WizardCookieStorage(CookieStorage):
 
 
 def self_check_page_state(request) -> str | None:
-    """ "self-check" when the requested step's page is the same for everyone in the visitor's state
-    (SHOP_PAGE_CACHE_STATES), else None: the page cache then lets the view render it.
+    """The page cache's name for the visitor's state when the requested step's page is the same
+    for everyone in it (SHOP_PAGE_CACHE_STATES), else None to have the view render it.
 
     Shared: the step the visitor was sent to, reached and not answered yet, for a visitor with no
     session (so not signed in, no message waiting) and no cookie but the CSRF one, the self-check's
