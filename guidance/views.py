@@ -55,10 +55,8 @@ class SelfCheckWizard(NamedUrlWizardView):
 
     def get_form_step_data(self, form):
         # Only the answers go into the cookie: the CSRF token and the step field were checked.
-        data = form.data.copy()
-        for name in ("csrfmiddlewaretoken", f"{self.prefix}-current_step"):
-            data.pop(name, None)
-        return data
+        skip = ("csrfmiddlewaretoken", f"{self.prefix}-current_step")
+        return {name: values for name, values in form.data.lists() if name not in skip}
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
