@@ -79,11 +79,8 @@ def post_form(html: str) -> dict | None:
     return None
 
 
-def form_fill(
-    form: dict, *, check_all_groups: bool = False, every_box: bool = False
-) -> list[tuple[str, str]]:
-    """Answers for every field: preferred radio answers, first options, existing values; a
-    checkbox group gets its first box with `check_all_groups`, all of them with `every_box`."""
+def form_fill(form: dict, *, check_all_groups: bool = False) -> list[tuple[str, str]]:
+    """Answers for every field: preferred radio answers, first options, existing values."""
     data: list[tuple[str, str]] = []
     radios: dict[str, list[str]] = {}
     checkboxes: dict[str, list[tuple[str, bool]]] = {}
@@ -108,9 +105,7 @@ def form_fill(
         data.append((name, (preferred or values)[0]))
     for name, values in checkboxes.items():
         checked = [v for v, on in values if on]
-        if every_box and len(values) > 1:
-            data.extend((name, v) for v, _ in values)
-        elif checked:
+        if checked:
             data.extend((name, v) for v in checked)
         elif check_all_groups and len(values) > 1:
             data.append((name, values[0][0]))

@@ -234,17 +234,10 @@ def _wrk(url: str, spec: dict, connections: int, duration: int) -> dict:
         command += ["-H", f"Cookie: {spec['cookie']}"]
     if spec.get("method") == "POST":
         script = VAR / "post.lua"
-        # Requests cycle through the spec's bodies (different answers to the same step).
-        bodies = ", ".join(json.dumps(body) for body in spec.get("bodies") or [spec["body"]])
         script.write_text(
             'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(spec['body'])}\n"
             'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-            f"bodies = {{{bodies}}}\n"
-            "sent = 0\n"
-            "request = function()\n"
-            "    sent = sent + 1\n"
-            "    return wrk.format(nil, nil, nil, bodies[sent % #bodies + 1])\n"
-            "end\n"
         )
         command += ["-s", str(script)]
     output = subprocess.run(command + [url], capture_output=True, text=True).stdout
