@@ -9,9 +9,13 @@ from django.core import signing
 from django.urls import reverse
 from formtools.wizard.storage.cookie import CookieStorage
 
+from shop.pagecache.pages import carries_only_key_cookies
+
 VISITOR_KEY = "guidance_visitor"  # random per-session key; survives the key rotation at login
 RESULT_TOKEN_KEY = "guidance_result_token"  # the visitor's latest result (links, attribution)
-WIZARD_PREFIX = "self_check_wizard"  # the self-check's form prefix; its cookie is "wizard_<prefix>"
+WIZARD_PREFIX = "self_check_wizard"  # the self-check's form prefix
+WIZARD_COOKIE = f"wizard_{WIZARD_PREFIX}"  # formtools names its storage "wizard_<prefix>"
+_WIZARD_SALT = "guidance.self-check"
 
 
 def visitor_key(request) -> str:
@@ -31,18 +35,12 @@ class WizardCookieStorage(CookieStorage):
     share its page. A cookie that fails its signature is ignored (the self-check starts over).
     """
 
-    salt = "guidance.self-check"
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._sent = self.encoder.encode(self.data)
 
     def load_data(self):
-        # signing.dumps() is URL-safe base64: no cookie quoting, which costs more to parse.
-        try:
-            return signing.loads(self.request.COOKIES[self.prefix], salt=self.salt)
-        except (KeyError, signing.BadSignature):
-            return None
+        return _answers_so_far(self.request)
 
     def update_response(self, response):
         super(CookieStorage, self).update_response(response)  # formtools' temporary files
@@ -51,7 +49,8 @@ class WizardCookieStorage(CookieStorage):
         if self.data[self.step_data_key] or self.data[self.extra_data_key]:
             response.set_cookie(
                 self.prefix,
-                signing.dumps(self.data, salt=self.salt, compress=True),
+                # URL-safe base64: no cookie quoting, which costs more to parse.
+                signing.dumps(self.data, salt=_WIZARD_SALT, compress=True),
                 path=_cookie_path(),
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
@@ -72,13 +71,10 @@ def self_check_page_state(request) -> str | None:
     and those in the page cache's key (the basket's count is in the header). The view would change
     nothing for them: a step is counted when the answer before it is given.
     """
-    cookie = f"wizard_{WIZARD_PREFIX}"
-    allowed = {settings.CSRF_COOKIE_NAME, cookie, *settings.SHOP_PAGE_CACHE_KEY_COOKIES}
-    if not allowed.issuperset(request.COOKIES):
+    if not carries_only_key_cookies(request, WIZARD_COOKIE):
         return None
-    try:
-        data = signing.loads(request.COOKIES[cookie], salt=WizardCookieStorage.salt)
-    except (KeyError, signing.BadSignature):
+    data = _answers_so_far(request)
+    if data is None:
         return None
     step = request.path_info.rstrip("/").rsplit("/", 1)[-1]
     shared = (
@@ -87,6 +83,14 @@ def self_check_page_state(request) -> str | None:
         and step in data.get("extra_data", {}).get("reached", [])
     )
     return "self-check" if shared else None
+
+
+def _answers_so_far(request) -> dict | None:
+    """The wizard's data from its cookie; None without one or when it fails its signature."""
+    try:
+        return signing.loads(request.COOKIES[WIZARD_COOKIE], salt=_WIZARD_SALT)
+    except (KeyError, signing.BadSignature):
+        return None
 
 
 @cache

@@ -1,14 +1,13 @@
-import functools
 import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView, View
+from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView
 
 from guidance import selectors
@@ -102,8 +101,10 @@ class SelfCheckWizard(NamedUrlWizardView):
         return key
 
     def post(self, *args, **kwargs):
-        # What formtools' ManagementForm checks, without building a form for it.
-        if self.request.POST.get(f"{self.prefix}-current_step") not in self.get_form_list():
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        if not management.is_valid() or (
+            management.cleaned_data["current_step"] not in self.get_form_list()
+        ):
             # formtools raises SuspiciousOperation (or a KeyError) here: give the form back.
             messages.error(self.request, "Something went wrong with that form. Please try again.")
             step = self.steps.current
@@ -123,14 +124,9 @@ class SelfCheckWizard(NamedUrlWizardView):
     def render_next_step(self, form, **kwargs):
         if self.steps.current == "safety" and SafetyForm.has_red_flag(form.cleaned_data):
             return self._red_flag_exit()
-        next_step = self.get_next_step()
-        self._step_reached(next_step)  # counted with the answer, so showing a step writes nothing
-        self.storage.current_step = next_step
-        # formtools' redirect() first tries the URL as a view name (a failing reverse()).
-        return HttpResponseRedirect(self.get_step_url(next_step))
-
-    def get_step_url(self, step):
-        return _step_url(step)
+        # Counted here, with the answer, so that showing a step writes nothing.
+        self._step_reached(self.get_next_step())
+        return super().render_next_step(form, **kwargs)
 
     def render_revalidation_failure(self, failed_step, form, **kwargs):
         messages.info(self.request, "Please answer this step first.")
@@ -155,11 +151,6 @@ class SelfCheckWizard(NamedUrlWizardView):
         )
         self.request.session[RESULT_TOKEN_KEY] = result.token
         return redirect(result.get_absolute_url())
-
-
-@functools.cache
-def _step_url(step: str) -> str:
-    return reverse("guidance:self-check-step", kwargs={"step": step})
 
 
 self_check = SelfCheckWizard.as_view(url_name="guidance:self-check-step", done_step_name="done")

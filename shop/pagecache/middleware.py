@@ -17,7 +17,7 @@ from functools import cached_property
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from shop.pagecache.pages import shared_page
+from shop.pagecache.pages import carries_only_key_cookies, shared_page
 
 
 class PageCacheMiddleware:
@@ -35,10 +35,6 @@ class PageCacheMiddleware:
             for pattern, state in settings.SHOP_PAGE_CACHE_STATES.items()
         ]
 
-    @cached_property
-    def allowed_cookies(self):
-        return {settings.CSRF_COOKIE_NAME, *settings.SHOP_PAGE_CACHE_KEY_COOKIES}
-
     def __call__(self, request):
         state = self._state(request) if request.method == "GET" else None
         if state is None:
@@ -51,6 +47,6 @@ class PageCacheMiddleware:
         for pattern, state in self.states:
             if pattern.match(request.path_info):
                 return state(request)
-        if self.allowed_cookies.issuperset(request.COOKIES) and self.paths.match(request.path_info):
+        if carries_only_key_cookies(request) and self.paths.match(request.path_info):
             return ""
         return None

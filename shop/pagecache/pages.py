@@ -50,6 +50,13 @@ def server_cache_only(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def carries_only_key_cookies(request, *others: str) -> bool:
+    """No cookie but the CSRF one, those in the key and `others`: no session, so no login,
+    messages, checkout or anything else a page could show of this visitor."""
+    allowed = {settings.CSRF_COOKIE_NAME, *settings.SHOP_PAGE_CACHE_KEY_COOKIES, *others}
+    return allowed.issuperset(request.COOKIES)
+
+
 def shared_page(request, name: str, render: Callable[[], HttpResponse]) -> HttpResponse:
     """The stored page for `name` in this visitor's state, or `render()`'s response, stored."""
     if settings.SHOP_PAGE_CACHE_SECONDS <= 0:
