@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from guidance.routines import (
     CheckAnswers,
@@ -182,7 +183,8 @@ class FunnelEvent(models.Model):
     # The wizard step for STEP events; the page clicked from for PRODUCT_CLICK events.
     step = models.CharField(max_length=20, blank=True)
     day = models.DateField(db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When it happened, not when it was written (the self-check's are written in batches).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     visitor_key = models.CharField(max_length=64, blank=True)
     result = models.ForeignKey(
         Result, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from guidance.batch import funnel_batch
 from guidance.consent import FOLLOWUP_CONSENT_TEXT, FOLLOWUP_CONSENT_VERSION
 from guidance.content import TECHNIQUE_CONTENT, TEXT_CONTENT
 from guidance.models import FunnelEvent, GuidanceText, Result, RoutineRequest, Technique
@@ -42,6 +43,14 @@ def funnel_event_record(
         result=result,
         order_number=order_number,
         day=timezone.localdate(),
+    )
+
+
+def funnel_event_queue(*, kind: str, visitor_key: str, step: str = "") -> None:
+    """Count one of the self-check's own events (its start, a step, a red-flag exit): written
+    with the others of the last second, away from the request (guidance.batch)."""
+    funnel_batch.add(
+        FunnelEvent(kind=kind, step=step, visitor_key=visitor_key, day=timezone.localdate())
     )
 
 

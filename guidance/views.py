@@ -1,13 +1,14 @@
+import functools
 import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView, View
-from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView
 
 from guidance import selectors
@@ -22,7 +23,12 @@ from guidance.forms import (
 )
 from guidance.models import FunnelEvent
 from guidance.routines import Assessment, compare, observations
-from guidance.services import funnel_event_record, result_create, routine_request_create
+from guidance.services import (
+    funnel_event_queue,
+    funnel_event_record,
+    result_create,
+    routine_request_create,
+)
 from guidance.session import RESULT_TOKEN_KEY, VISITOR_KEY, WIZARD_PREFIX, visitor_key
 from shop.pagecache.pages import server_cache_only
 
@@ -51,6 +57,9 @@ class SelfCheckWizard(NamedUrlWizardView):
 
     def get_template_names(self):
         return [f"guidance/self_check/{self.steps.current}.html"]
+
+    def get_step_url(self, step):
+        return _step_url(step)
 
     def get_form_step_data(self, form):
         # Only the answers go into the cookie: the CSRF token and the step field were checked.
@@ -88,8 +97,8 @@ class SelfCheckWizard(NamedUrlWizardView):
         self.storage.extra_data = {**self.storage.extra_data, "reached": [*reached, step]}
         key = self._visitor_key()
         if step == self.steps.first:
-            funnel_event_record(kind=FunnelEvent.Kind.START, visitor_key=key)
-        funnel_event_record(kind=FunnelEvent.Kind.STEP, step=step, visitor_key=key)
+            funnel_event_queue(kind=FunnelEvent.Kind.START, visitor_key=key)
+        funnel_event_queue(kind=FunnelEvent.Kind.STEP, step=step, visitor_key=key)
 
     def _visitor_key(self) -> str:
         """The visitor's funnel key for this run, kept with the answers: their session's when they
@@ -101,11 +110,9 @@ class SelfCheckWizard(NamedUrlWizardView):
         return key
 
     def post(self, *args, **kwargs):
-        management = ManagementForm(self.request.POST, prefix=self.prefix)
-        if not management.is_valid() or (
-            management.cleaned_data["current_step"] not in self.get_form_list()
-        ):
-            # formtools raises SuspiciousOperation (or a KeyError) here: give the form back.
+        # formtools raises SuspiciousOperation (or a KeyError) for a missing or unknown step:
+        # give the form back instead.
+        if self.request.POST.get(f"{self.prefix}-current_step") not in self.get_form_list():
             messages.error(self.request, "Something went wrong with that form. Please try again.")
             step = self.steps.current
             return self.render(
@@ -124,9 +131,11 @@ class SelfCheckWizard(NamedUrlWizardView):
     def render_next_step(self, form, **kwargs):
         if self.steps.current == "safety" and SafetyForm.has_red_flag(form.cleaned_data):
             return self._red_flag_exit()
+        next_step = self.get_next_step()
         # Counted here, with the answer, so that showing a step writes nothing.
-        self._step_reached(self.get_next_step())
-        return super().render_next_step(form, **kwargs)
+        self._step_reached(next_step)
+        self.storage.current_step = next_step
+        return HttpResponseRedirect(self.get_step_url(next_step))  # as formtools, sans lookup
 
     def render_revalidation_failure(self, failed_step, form, **kwargs):
         messages.info(self.request, "Please answer this step first.")
@@ -135,7 +144,7 @@ class SelfCheckWizard(NamedUrlWizardView):
     def _red_flag_exit(self):
         key = self._visitor_key()
         self.storage.reset()
-        funnel_event_record(kind=FunnelEvent.Kind.RED_FLAG, visitor_key=key)
+        funnel_event_queue(kind=FunnelEvent.Kind.RED_FLAG, visitor_key=key)
         return redirect("guidance:see-a-clinician")
 
     def done(self, form_list, form_dict=None, **kwargs):
@@ -151,6 +160,11 @@ class SelfCheckWizard(NamedUrlWizardView):
         )
         self.request.session[RESULT_TOKEN_KEY] = result.token
         return redirect(result.get_absolute_url())
+
+
+@functools.cache
+def _step_url(step: str) -> str:
+    return reverse("guidance:self-check-step", kwargs={"step": step})
 
 
 self_check = SelfCheckWizard.as_view(url_name="guidance:self-check-step", done_step_name="done")

@@ -278,6 +278,9 @@ LOGGING = {
 # --- Guidance funnel (self-check, results, techniques) --------------------------
 # Results (and their routine requests) older than this are purged by the beat task below.
 GUIDANCE_RESULT_RETENTION_DAYS = env.int("GUIDANCE_RESULT_RETENTION_DAYS", default=365)
+# The self-check's funnel events are written in batches this often (guidance.batch); 0: each in
+# its own request.
+FUNNEL_BATCH_SECONDS = env.float("FUNNEL_BATCH_SECONDS", default=1.0)
 CELERY_BEAT_SCHEDULE["guidance-purge-expired-results"] = {
     "task": "guidance.purge_expired_results",
     "schedule": 6 * 60 * 60,  # seconds; the task is idempotent, so often is harmless
