@@ -17,6 +17,7 @@ import time
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from guidance.models import FunnelEvent
 
@@ -26,18 +27,20 @@ MAX_QUEUED = 100_000  # kept while the database is away; beyond, the oldest are 
 
 class EventBatch:
     def __init__(self):
-        self._queued: list[FunnelEvent] = []
+        self._queued: list[dict] = []  # each a FunnelEvent's fields
         self._queue_lock = threading.Lock()
         self._write_lock = threading.Lock()  # an exit's write waits for the thread's
         self._writer: threading.Thread | None = None
 
-    def add(self, event: FunnelEvent) -> None:
+    def add(self, **fields) -> None:
+        """Queue a FunnelEvent with these fields but its day (kept as a dict until written: a
+        model and the local date take longer to make than the rest of the answer)."""
         seconds = settings.FUNNEL_BATCH_SECONDS
         if not seconds:
-            FunnelEvent.objects.bulk_create([event])
+            _event(fields).save()
             return
         with self._queue_lock:
-            self._queued.append(event)
+            self._queued.append(fields)
             if self._writer is None or not self._writer.is_alive():  # first use in this process
                 self._writer = threading.Thread(
                     target=self._write_every, args=(seconds,), name="funnel-batch", daemon=True
@@ -52,7 +55,7 @@ class EventBatch:
             if not events:
                 return 0
             try:
-                FunnelEvent.objects.bulk_create(events)
+                FunnelEvent.objects.bulk_create([_event(fields) for fields in events])
             except Exception:
                 logger.exception("funnel events not written: %d kept for the next try", len(events))
                 with self._queue_lock:
@@ -72,6 +75,10 @@ class EventBatch:
             finally:
                 # A connection a second rather than one more held open by every process.
                 connection.close()
+
+
+def _event(fields: dict) -> FunnelEvent:
+    return FunnelEvent(day=timezone.localdate(fields["created_at"]), **fields)
 
 
 funnel_batch = EventBatch()

@@ -1,3 +1,4 @@
+import copy
 import datetime
 import functools
 import zoneinfo
@@ -9,6 +10,45 @@ from guidance.consent import FOLLOWUP_CONSENT_TEXT
 from guidance.routines import CheckAnswers, PainArea, PainDuration, Rating
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
+
+
+class _SharedChoicesWidget:
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        copied.attrs = self.attrs.copy()
+        memo[id(self)] = copied
+        return copied
+
+
+class RadioSelect(_SharedChoicesWidget, forms.RadioSelect):
+    pass
+
+
+class CheckboxSelectMultiple(_SharedChoicesWidget, forms.CheckboxSelectMultiple):
+    pass
+
+
+class _SharedChoicesField:
+    """A choice field whose form copies share its choices (never changed) instead of copying them.
+
+    Django deep-copies every field of a form each time one is made, widget and choices included:
+    for the self-check's radio buttons that was two thirds of making a form, which every answer
+    does. Assigning new choices to a form's field still changes that form's only.
+    """
+
+    def __deepcopy__(self, memo):
+        copied = super(forms.ChoiceField, self).__deepcopy__(memo)  # Field's: copies the widget
+        copied._choices = self._choices
+        return copied
+
+
+class ChoiceField(_SharedChoicesField, forms.ChoiceField):
+    pass
+
+
+class MultipleChoiceField(_SharedChoicesField, forms.MultipleChoiceField):
+    pass
+
 
 # The red flags, shown on the safety step and on the red-flags page (one wording for both).
 RED_FLAGS: dict[str, str] = {
@@ -25,17 +65,17 @@ RED_FLAGS: dict[str, str] = {
 class SafetyForm(forms.Form):
     """Every question must be answered: an unanswered box must never pass as a "no"."""
 
-    diabetes_or_numbness = forms.ChoiceField(
-        label=RED_FLAGS["diabetes_or_numbness"], choices=YES_NO, widget=forms.RadioSelect
+    diabetes_or_numbness = ChoiceField(
+        label=RED_FLAGS["diabetes_or_numbness"], choices=YES_NO, widget=RadioSelect
     )
-    recent_injury = forms.ChoiceField(
-        label=RED_FLAGS["recent_injury"], choices=YES_NO, widget=forms.RadioSelect
+    recent_injury = ChoiceField(
+        label=RED_FLAGS["recent_injury"], choices=YES_NO, widget=RadioSelect
     )
-    back_warning_signs = forms.ChoiceField(
-        label=RED_FLAGS["back_warning_signs"], choices=YES_NO, widget=forms.RadioSelect
+    back_warning_signs = ChoiceField(
+        label=RED_FLAGS["back_warning_signs"], choices=YES_NO, widget=RadioSelect
     )
-    severe_or_worsening = forms.ChoiceField(
-        label=RED_FLAGS["severe_or_worsening"], choices=YES_NO, widget=forms.RadioSelect
+    severe_or_worsening = ChoiceField(
+        label=RED_FLAGS["severe_or_worsening"], choices=YES_NO, widget=RadioSelect
     )
 
     @staticmethod
@@ -44,15 +84,13 @@ class SafetyForm(forms.Form):
 
 
 class PainForm(forms.Form):
-    areas = forms.MultipleChoiceField(
+    areas = MultipleChoiceField(
         label="Where does it bother you?",
         choices=PainArea.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         required=False,
     )
-    duration = forms.ChoiceField(
-        label="For how long?", choices=PainDuration.choices, widget=forms.RadioSelect
-    )
+    duration = ChoiceField(label="For how long?", choices=PainDuration.choices, widget=RadioSelect)
 
     def clean(self):
         cleaned = super().clean()
@@ -69,26 +107,26 @@ class PainForm(forms.Form):
 
 
 class ArchForm(forms.Form):
-    left = forms.ChoiceField(
-        label="Left foot: how tight was the arch?", choices=Rating.choices, widget=forms.RadioSelect
+    left = ChoiceField(
+        label="Left foot: how tight was the arch?", choices=Rating.choices, widget=RadioSelect
     )
-    right = forms.ChoiceField(
+    right = ChoiceField(
         label="Right foot: how tight was the arch?",
         choices=Rating.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
     )
 
 
 class HeelForm(forms.Form):
-    left = forms.ChoiceField(
+    left = ChoiceField(
         label="Left side of the low back: how tight?",
         choices=Rating.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
     )
-    right = forms.ChoiceField(
+    right = ChoiceField(
         label="Right side of the low back: how tight?",
         choices=Rating.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
     )
 
 

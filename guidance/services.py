@@ -49,9 +49,7 @@ def funnel_event_record(
 def funnel_event_queue(*, kind: str, visitor_key: str, step: str = "") -> None:
     """Count one of the self-check's own events (its start, a step, a red-flag exit): written
     with the others of the last second, away from the request (guidance.batch)."""
-    funnel_batch.add(
-        FunnelEvent(kind=kind, step=step, visitor_key=visitor_key, day=timezone.localdate())
-    )
+    funnel_batch.add(kind=kind, step=step, visitor_key=visitor_key, created_at=timezone.now())
 
 
 def _previous_result(*, visitor_key: str, user, email: str) -> Result | None:

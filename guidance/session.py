@@ -35,30 +35,32 @@ class WizardCookieStorage(CookieStorage):
     share its page. A cookie that fails its signature is ignored (the self-check starts over).
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._sent = self.encoder.encode(self.data)
-
     def load_data(self):
-        return _answers_so_far(self.request)
+        data = _answers_so_far(self.request)
+        # What the browser holds, to tell whether the answers changed: the signed value's payload.
+        self._sent = self.request.COOKIES[self.prefix].partition(":")[0] if data else ""
+        return data
 
     def update_response(self, response):
         super(CookieStorage, self).update_response(response)  # formtools' temporary files
-        if self.encoder.encode(self.data) == self._sent:
+        if not (self.data[self.step_data_key] or self.data[self.extra_data_key]):
+            # Reset (the result is stored, or a red flag ended the run), or nothing to keep.
+            if self.prefix in self.request.COOKIES:
+                response.delete_cookie(
+                    self.prefix, path=_cookie_path(), samesite=settings.SESSION_COOKIE_SAMESITE
+                )
             return
-        if self.data[self.step_data_key] or self.data[self.extra_data_key]:
+        # URL-safe base64: no cookie quoting, which costs more to parse. Not compressed: a few
+        # answers gain some 100 bytes, and zlib takes longer than the rest.
+        value = signing.dumps(self.data, salt=_WIZARD_SALT)
+        if value.partition(":")[0] != self._sent:
             response.set_cookie(
                 self.prefix,
-                # URL-safe base64: no cookie quoting, which costs more to parse.
-                signing.dumps(self.data, salt=_WIZARD_SALT, compress=True),
+                value,
                 path=_cookie_path(),
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
                 samesite=settings.SESSION_COOKIE_SAMESITE,
-            )
-        else:  # reset: the result is stored, or a red flag ended the run
-            response.delete_cookie(
-                self.prefix, path=_cookie_path(), samesite=settings.SESSION_COOKIE_SAMESITE
             )
 
 

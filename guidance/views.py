@@ -110,15 +110,28 @@ class SelfCheckWizard(NamedUrlWizardView):
         return key
 
     def post(self, *args, **kwargs):
-        # formtools raises SuspiciousOperation (or a KeyError) for a missing or unknown step:
-        # give the form back instead.
-        if self.request.POST.get(f"{self.prefix}-current_step") not in self.get_form_list():
+        """formtools' post, less its ManagementForm (a form made to read the one hidden field
+        checked here) and its step files (the self-check has none)."""
+        back = self.request.POST.get("wizard_goto_step")
+        if back in self.get_form_list():
+            return self.render_goto_step(back)
+        posted = self.request.POST.get(f"{self.prefix}-current_step")
+        if posted not in self.get_form_list():
+            # formtools raises SuspiciousOperation (or a KeyError) here: give the form back.
             messages.error(self.request, "Something went wrong with that form. Please try again.")
             step = self.steps.current
             return self.render(
                 self.get_form(step=step, data=self.storage.get_step_data(step) or None)
             )
-        return super().post(*args, **kwargs)
+        if self.storage.current_step is not None:
+            self.storage.current_step = posted  # the page it came from (a reload, another tab)
+        form = self.get_form(data=self.request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        self.storage.set_step_data(self.steps.current, self.process_step(form))
+        if self.steps.current == self.steps.last:
+            return self.render_done(form, **kwargs)
+        return self.render_next_step(form)
 
     def _first_unanswered_before(self, step: str) -> str | None:
         for earlier in self.get_form_list():

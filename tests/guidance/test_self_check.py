@@ -6,7 +6,9 @@ import pytest
 from django.core import signing
 from django.test import Client
 
+from guidance.forms import ArchForm
 from guidance.models import FunnelEvent, Result
+from guidance.routines import Rating
 from tests.guidance.conftest import NO_FLAGS, WIZARD, post_step, step_url, take_self_check
 
 pytestmark = pytest.mark.usefixtures("guidance_content")
@@ -274,3 +276,15 @@ def test_every_guidance_page_has_the_notice(client, url):
     assert re.findall(rb'<link rel="stylesheet" href="([^"]+)"', response.content) == [
         b"/static/releaf/css/releaf.css"
     ]
+
+
+def test_a_forms_choices_are_its_own_to_change():
+    # The step forms share their fields' choices between copies (guidance.forms): still, a
+    # form that is given other choices changes for itself alone.
+    ratings = [rating.value for rating in Rating]
+    changed, other = ArchForm(), ArchForm()
+    changed.fields["left"].choices = [("none", "None")]
+    assert [value for value, _ in changed.fields["left"].widget.choices] == ["none"]
+    assert [value for value, _ in other.fields["left"].choices] == ratings
+    assert [value for value, _ in ArchForm().fields["left"].widget.choices] == ratings
+    assert 'value="strong"' in str(ArchForm()["left"])
