@@ -61,6 +61,10 @@ class SelfCheckWizard(NamedUrlWizardView):
     def get_step_url(self, step):
         return _step_url(step)
 
+    def get_form_kwargs(self, step=None):
+        # The step templates write their own legends: no ":" for each form to look up a translation of.
+        return {"label_suffix": ""}
+
     def get_form_step_data(self, form):
         # Only the answers go into the cookie: the CSRF token and the step field were checked.
         skip = ("csrfmiddlewaretoken", f"{self.prefix}-current_step")
