@@ -51,6 +51,7 @@ STOCK_NOTES = {
     "catalogue": "Oscar's Haystack catalogue on a Whoosh index (SimpleEngine would list "
     "no products, Oscar #4366); each hit loads its product with queries of its own",
 }
+WARM_TIMES = 6  # requests before a page's measured rows
 WORKERS = "2"  # gunicorn sync workers: one per core on the 2-core reference machine
 
 
@@ -272,9 +273,9 @@ def _mean(first: dict, second: dict) -> dict:
     return mean
 
 
-def _warm(config: str, spec: dict, times: int = 6) -> None:
+def _warm(config: str, spec: dict) -> None:
     url = f"http://{HOST}:{PORTS[config]}{spec['path']}"
-    for _ in range(times):
+    for _ in range(WARM_TIMES):
         _request(url, spec)
 
 
@@ -483,6 +484,8 @@ machines). Pages this branch does not have yet show n/a.
 
 {_targets(plans, results, args.connections, args.duration)}
 
+Self-check answers under load: {results.get("funnel", "n/a")}.
+
 ## SQL queries per request
 
 Counted with the Django test client (CaptureQueriesContext) at {PRODUCT_COUNTS[0]} and
@@ -492,6 +495,37 @@ holds it (visitors without a session); writes are INSERT/UPDATE/DELETE statement
 
 {queries}
 """
+
+
+def _step_events(variant: dict, plan: dict) -> int | None:
+    """How many funnel events count the step the benched self-check answer leads to."""
+    step = plan.get("selfcheck_post", {}).get("counts_step")
+    if step is None:
+        return None
+    code = (
+        "from guidance.models import FunnelEvent\n"
+        f"print(FunnelEvent.objects.filter(kind='step', step={step!r}).count())"
+    )
+    return int(_manage("ours", variant, "shell", "-c", code).split()[-1])
+
+
+def _funnel_check(variant: dict, plan: dict, ours: dict, before: int | None) -> str:
+    """Were all the benched answers counted? The events are written by a thread of each worker
+    (guidance.batch), at the latest when the worker exits: the servers are stopped by now."""
+    if before is None or "selfcheck_post" not in ours:
+        return "n/a"
+    answered = WARM_TIMES + sum(run["requests"] for run in ours["selfcheck_post"].values())
+    written = _step_events(variant, plan) - before
+    lost = max(answered - written, 0)
+    return (
+        f"{answered:,} self-check answers answered (wrk's completed requests and the warm-up), "
+        f"{written:,} step events written by the funnel's batch thread: {lost:,} lost"
+        + (
+            f", {written - answered:,} more from requests still in flight when wrk stopped"
+            if written > answered
+            else ""
+        )
+    )
 
 
 def _followups_rate() -> str:
@@ -524,6 +558,7 @@ def main() -> None:
     log(f"backends: {variant['name']}")
     plans = {config: _prepare(config, variant) for config in ("ours", "stock")}
 
+    counted_before = _step_events(variant, plans["ours"])
     processes = {config: _serve(config, variant) for config in PORTS}
     results: dict = {"ours": {}, "stock": {}, "bare": {}}
     try:
@@ -565,6 +600,8 @@ def main() -> None:
         for config in ("ours", "stock"):  # leave no keys behind in a shared Redis
             _manage(config, variant, "bench_data", "--clear-cache")
 
+    results["funnel"] = _funnel_check(variant, plans["ours"], results["ours"], counted_before)
+    log(results["funnel"])
     results["followups"] = _followups_rate()
     log(results["followups"])
     report = _report(variant, plans, results, args, started)
