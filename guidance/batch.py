@@ -16,12 +16,13 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from guidance.models import FunnelEvent
 
 logger = logging.getLogger(__name__)
+_COLUMNS = ("kind", "step", "visitor_key", "created_at", "day", "order_number")
 MAX_QUEUED = 100_000  # kept while the database is away; beyond, the oldest are dropped (logged)
 
 
@@ -55,7 +56,7 @@ class EventBatch:
             if not events:
                 return 0
             try:
-                FunnelEvent.objects.bulk_create([_event(fields) for fields in events])
+                _insert(events)
             except Exception:
                 logger.exception("funnel events not written: %d kept for the next try", len(events))
                 with self._queue_lock:
@@ -79,6 +80,33 @@ class EventBatch:
 
 def _event(fields: dict) -> FunnelEvent:
     return FunnelEvent(day=timezone.localdate(fields["created_at"]), **fields)
+
+
+def _insert(events: list[dict]) -> None:
+    """One INSERT for all the rows (executemany), in one transaction: bulk_create's statement
+    without a model built and each of its fields prepared per row, which took two thirds of the
+    write's time (on SQLite, in the web process)."""
+    meta = FunnelEvent._meta
+    fields = [meta.get_field(name) for name in _COLUMNS]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    created_at, day = meta.get_field("created_at"), meta.get_field("day")
+    rows = [
+        (
+            event["kind"],
+            event["step"],
+            event["visitor_key"],
+            created_at.get_db_prep_save(event["created_at"], connection),
+            day.get_db_prep_save(timezone.localdate(event["created_at"]), connection),
+            "",  # order_number: only ORDER events have one
+        )
+        for event in events
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 funnel_batch = EventBatch()

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from guidance import batch as batch_module
 from guidance import services
 from guidance.batch import EventBatch
 from guidance.models import FunnelEvent
@@ -35,6 +37,7 @@ def _counted():
 def test_the_request_queues_and_the_thread_writes(client, settings, monkeypatch):
     settings.FUNNEL_BATCH_SECONDS = 0.2
     monkeypatch.setattr(services, "funnel_batch", EventBatch())
+    started = timezone.now()
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("guidance:self-check-step", kwargs={"step": "safety"}))
         answered = client.post(
@@ -44,12 +47,17 @@ def test_the_request_queues_and_the_thread_writes(client, settings, monkeypatch)
     assert answered["Location"] == reverse("guidance:self-check-step", kwargs={"step": "pain"})
     writes = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
     assert writes == []  # counted, not written, by the request
+    answered_by = timezone.now()
     expected = [("start", ""), ("step", "pain"), ("step", "safety")]
     deadline = time.monotonic() + 10
     while _counted() != expected and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _counted() == expected
     assert len({key for key in FunnelEvent.objects.values_list("visitor_key", flat=True)}) == 1
+    for event in FunnelEvent.objects.all():  # when it happened, not when it was written
+        assert started <= event.created_at <= answered_by
+        assert event.day == timezone.localdate(event.created_at)
+        assert (event.order_number, event.result) == ("", None)
 
 
 @pytest.mark.django_db
@@ -59,14 +67,14 @@ def test_a_failed_write_keeps_the_events_for_the_next(settings, monkeypatch):
     monkeypatch.setattr(services, "funnel_batch", batch)
     funnel_event_queue(kind=FunnelEvent.Kind.START, visitor_key="k")
     funnel_event_queue(kind=FunnelEvent.Kind.STEP, step="safety", visitor_key="k")
-    bulk_create = FunnelEvent.objects.bulk_create
+    insert = batch_module._insert
 
-    def database_away(*args, **kwargs):
+    def database_away(events):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(FunnelEvent.objects, "bulk_create", database_away)
+    monkeypatch.setattr(batch_module, "_insert", database_away)
     assert batch.write() == 0
-    monkeypatch.setattr(FunnelEvent.objects, "bulk_create", bulk_create)
+    monkeypatch.setattr(batch_module, "_insert", insert)
     funnel_event_queue(kind=FunnelEvent.Kind.STEP, step="pain", visitor_key="k")
     assert batch.write() == 3
     assert _counted() == [("start", ""), ("step", "pain"), ("step", "safety")]
