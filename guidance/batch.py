@@ -3,7 +3,7 @@
 Answering a step counts the step it leads to: one row per answer, the answer's only database
 work. Written in the request, that row was most of the answer's time (on PostgreSQL a health
 check and an INSERT, each a round trip, and the wait for the commit). Queued here, the rows that
-gathered in the last FUNNEL_BATCH_SECONDS go in one bulk INSERT, and what is queued when the
+gathered in the last FUNNEL_BATCH_SECONDS go in one INSERT statement, and what is queued when the
 process exits (a deploy, a worker recycled) is written then: OpenTelemetry's BatchSpanProcessor
 does the same with traces. What a hard kill (SIGKILL, power loss) loses is that last second of
 step counts; nothing but the self-check's own events goes through here. With

@@ -383,6 +383,9 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # last: it overrides csrf
 )
 # Seconds a cached page lives at most (a backstop: writes invalidate at once); 0 turns it off.
 SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
+# How long a process serves the pages it holds before asking the cache whether the data changed
+# (shop/pagecache/local.py): an edit shows in other processes within this time. 0: always ask.
+SHOP_PAGE_CACHE_LOCAL_SECONDS = env.float("SHOP_PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 # Paths whose GET pages may be cached (the middleware still refuses any response that touched the
 # session, set a cookie, embedded a CSRF token itself or said no-cache/private).
 SHOP_PAGE_CACHE_PATHS = [

@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 from shop.pagecache.context_processors import PLACEHOLDER
+from shop.pagecache.local import local_pages
 from shop.pagecache.services import VERSION_KEY, basket_version_key
 
 logger = logging.getLogger(__name__)
@@ -84,11 +85,14 @@ def shared_page(request, name: str, render: Callable[[], HttpResponse]) -> HttpR
         cache.set(key, (versions, entry), settings.SHOP_PAGE_CACHE_SECONDS)
     except Exception:
         logger.exception("page cache: could not store %s", name)
+    else:
+        _keep_local(key, versions, entry)
     return _respond(request, entry)
 
 
 def _lookup(request, name: str):
-    """(key, data versions, stored page or None) in one round trip to the cache."""
+    """(key, data versions, stored page or None): from this process's copy (local.py), else in
+    one round trip to the cache."""
     version_keys = [VERSION_KEY]
     basket_cookie = request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN)
     if basket_cookie:
@@ -99,6 +103,11 @@ def _lookup(request, name: str):
     )
     url = f"{settings_generation}|{request.get_host()}|{name}|{state}"
     key = f"pagecache:page:{hashlib.sha256(url.encode()).hexdigest()}"
+    if not basket_cookie:
+        version = local_pages.version(settings.SHOP_PAGE_CACHE_LOCAL_SECONDS)
+        entry = local_pages.get(key, version) if version is not None else None
+        if entry is not None:
+            return key, (version,), entry
     found = cache.get_many([*version_keys, key])
     for version_key in version_keys:
         if version_key not in found:
@@ -107,10 +116,18 @@ def _lookup(request, name: str):
             cache.add(version_key, uuid.uuid4().hex, timeout=None)
             found[version_key] = cache.get(version_key)
     versions = tuple(found[version_key] for version_key in version_keys)
+    if not basket_cookie:
+        local_pages.read_version(versions[0])
     stored = found.get(key)
     if stored is not None and stored[0] == versions:
+        _keep_local(key, versions, stored[1])
         return key, versions, stored[1]
     return key, versions, None
+
+
+def _keep_local(key: str, versions: tuple, entry) -> None:
+    if len(versions) == 1:  # no basket's version in it (local.py)
+        local_pages.put(key, versions[0], entry, settings.SHOP_PAGE_CACHE_SECONDS)
 
 
 def _entry(request, response, csrf_pending):

@@ -2,13 +2,16 @@
 
 Cached pages are keyed by a version kept in the cache itself; bumping it makes every cached page
 unreachable at once (they expire by themselves), so an edit is visible on the next request in
-every process, without knowing which pages showed the edited object.
+this process and within SHOP_PAGE_CACHE_LOCAL_SECONDS in the others (local.py), without knowing
+which pages showed the edited object.
 """
 
 import logging
 import uuid
 
 from django.core.cache import cache
+
+from shop.pagecache.local import local_pages
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +24,7 @@ def basket_version_key(basket_id: int) -> str:
 
 def page_cache_invalidate() -> None:
     """Make every cached page stale: staff changed something an anonymous page may show."""
+    local_pages.forget()
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
