@@ -1,6 +1,8 @@
 """config/gunicorn.py preloads the app in the master: forked workers must not share a connection."""
 
+import gc
 import os
+import runpy
 import subprocess
 import sys
 
@@ -28,3 +30,12 @@ def test_importing_the_app_opens_no_database_connection():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[True]"
+
+
+def test_workers_are_forked_with_the_masters_objects_frozen():
+    namespace = runpy.run_path(str(settings.BASE_DIR / "config" / "gunicorn.py"))
+    try:
+        namespace["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
