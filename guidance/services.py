@@ -48,7 +48,11 @@ def funnel_event_record(
 
 def funnel_event_queue(*, kind: str, visitor_key: str, step: str = "") -> None:
     """Count one of the self-check's own events (its start, a step, a red-flag exit): written
-    with the others of the last second, away from the request (guidance.batch)."""
+    with the others of the last second, away from the request (guidance.batch), or in it when
+    FUNNEL_BATCH_SECONDS is 0."""
+    if not settings.FUNNEL_BATCH_SECONDS:
+        funnel_event_record(kind=kind, step=step, visitor_key=visitor_key)
+        return
     funnel_batch.add(kind=kind, step=step, visitor_key=visitor_key, created_at=timezone.now())
 
 

@@ -62,7 +62,7 @@ class SelfCheckWizard(NamedUrlWizardView):
         return _step_url(step)
 
     def get_form_kwargs(self, step=None):
-        # The step templates write their own legends: no ":" for each form to look up a translation of.
+        # The step templates write their own legends: no translated ":" to look up per form.
         return {"label_suffix": ""}
 
     def get_form_step_data(self, form):

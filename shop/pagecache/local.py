@@ -25,29 +25,30 @@ class LocalPages:
             self._version: str | None = None
             self._read_at = 0.0
 
-    def version(self, seconds: float) -> str | None:
-        """The data version read in the last `seconds`, else None (ask the cache)."""
-        if time.monotonic() - self._read_at < seconds:
-            return self._version
-        return None
-
     def read_version(self, version: str) -> None:
         with self._lock:
             if version != self._version:
-                self._pages = {}
+                self._pages = {}  # before the version: a reader never pairs old pages with it
             self._version, self._read_at = version, time.monotonic()
 
-    def get(self, key: str, version: str):
+    def get(self, key: str, seconds: float) -> tuple[str, object] | None:
+        """(version, page) when the version was read in the last `seconds` and the page is held
+        under it, else None (ask the cache)."""
+        version = self._version
+        if time.monotonic() - self._read_at >= seconds:
+            return None
         page = self._pages.get(key)
-        if page is not None and page[0] == version and time.monotonic() < page[2]:
-            return page[1]
-        return None
+        if page is None or time.monotonic() >= page[1]:
+            return None
+        return version, page[0]
 
     def put(self, key: str, version: str, entry, seconds: float) -> None:
         with self._lock:
+            if version != self._version:
+                return
             if len(self._pages) >= MAX_PAGES:
                 self._pages = {}
-            self._pages[key] = (version, entry, time.monotonic() + seconds)
+            self._pages[key] = (entry, time.monotonic() + seconds)
 
 
 local_pages = LocalPages()

@@ -104,9 +104,9 @@ def _lookup(request, name: str):
     url = f"{settings_generation}|{request.get_host()}|{name}|{state}"
     key = f"pagecache:page:{hashlib.sha256(url.encode()).hexdigest()}"
     if not basket_cookie:
-        version = local_pages.version(settings.SHOP_PAGE_CACHE_LOCAL_SECONDS)
-        entry = local_pages.get(key, version) if version is not None else None
-        if entry is not None:
+        held = local_pages.get(key, settings.SHOP_PAGE_CACHE_LOCAL_SECONDS)
+        if held is not None:
+            version, entry = held
             return key, (version,), entry
     found = cache.get_many([*version_keys, key])
     for version_key in version_keys:
