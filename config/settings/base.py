@@ -323,8 +323,11 @@ STRIPE_API_BASE = (
     env("STRIPE_API_BASE", default="")
     or ("https://api.stripe.com" if STRIPE_SECRET_KEY else "http://127.0.0.1:12111")
 ).rstrip("/")
-STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)  # per HTTP attempt
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# All Stripe calls of one customer request together, retries included (client.deadline); keep it
+# well under GUNICORN_TIMEOUT so a hanging Stripe gives the customer a message, not a 502.
+STRIPE_REQUEST_DEADLINE_SECONDS = env.float("STRIPE_REQUEST_DEADLINE_SECONDS", default=6.0)
 # Where the stand-in POSTs its signed events (only the stand-in reads this).
 STRIPE_STANDIN_WEBHOOK_URL = env(
     "STRIPE_STANDIN_WEBHOOK_URL", default="http://127.0.0.1:8000/checkout/stripe/webhook/"
@@ -359,11 +362,20 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Shipped": (),
     SHOP_ORDER_STATUS_CANCELLED: (),
 }
+# A Checkout Session (and the stock and code its order holds) lives this long; Stripe's minimum.
+SHOP_CHECKOUT_SESSION_MINUTES = env.int("SHOP_CHECKOUT_SESSION_MINUTES", default=30)
+# Payment methods offered on Stripe's page. Cards only by default: a delayed method (bank debits)
+# keeps the order pending for days; empty lets Stripe choose (the async webhooks are handled).
+SHOP_STRIPE_PAYMENT_METHOD_TYPES = env.list("SHOP_STRIPE_PAYMENT_METHOD_TYPES", default=["card"])
 # Pending orders whose webhook has not come after this many minutes are checked with Stripe.
 SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int("SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
 CELERY_BEAT_SCHEDULE["shop-payment-reconcile"] = {
     "task": "shop.payment.reconcile",
-    "schedule": 5 * 60,  # seconds; idempotent
+    "schedule": 60,  # seconds; idempotent (shop.payment.services: failure rules)
+}
+CELERY_BEAT_SCHEDULE["shop-order-confirmations-catch-up"] = {
+    "task": "shop.checkout.order_confirmations_catch_up",
+    "schedule": 2 * 60,  # seconds; sends what the broker could not take at payment time
 }
 # --- Performance (issue 7): persistent SQLite connections, page cache ---------------
 # SQLite keeps its connection too (PostgreSQL's above): no re-open and PRAGMAs per request.

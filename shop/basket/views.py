@@ -1,7 +1,9 @@
 """Overrides Oscar's basket views: codes are case/space-insensitive, rate-limited and refused
 with one message (VoucherAddView); a code kept by /code/<CODE>/ is applied as soon as the
-basket has a line (BasketView, BasketAddView); and the /code/<CODE>/ link itself."""
+basket has a line (BasketView, BasketAddView); the basket offers the way back to a payment page
+that is still open (BasketView); and the /code/<CODE>/ link itself."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
@@ -16,10 +18,16 @@ from shop.basket.services import (
     basket_pending_code_apply,
     code_attempt_limited,
 )
+from shop.checkout.services import checkout_pending_order
 from shop.voucher.selectors import CODE_REFUSED_MESSAGE, code_normalize
 
 Product = get_model("catalogue", "Product")
 
+PENDING = settings.SHOP_ORDER_STATUS_PENDING
+CANCELLED = settings.SHOP_ORDER_STATUS_CANCELLED
+PAYMENT_ENDED_MESSAGE = (
+    "Your payment page timed out, so nothing was charged. Your basket is as you left it."
+)
 RATE_LIMITED_MESSAGE = (
     "That's a lot of codes in a short time. Please wait a few minutes and try again."
 )
@@ -46,8 +54,18 @@ def _apply_pending_code(request) -> None:
 
 class BasketView(oscar_views.BasketView):
     def get(self, request, *args, **kwargs):
+        self.pending_order = checkout_pending_order(request=request)
+        if self.pending_order is not None and self.pending_order.status == CANCELLED:
+            messages.info(request, PAYMENT_ENDED_MESSAGE)  # expired or released meanwhile
         _apply_pending_code(request)
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if getattr(self, "pending_order", None) is not None:
+            if self.pending_order.status == PENDING:
+                context["pending_order"] = self.pending_order
+        return context
 
 
 class BasketAddView(oscar_views.BasketAddView):

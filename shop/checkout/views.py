@@ -1,52 +1,75 @@
 """Overrides Oscar's checkout views: the payment step places the order as "Pending payment"
-(stock allocated, code used, basket frozen) and redirects to a Stripe Checkout Session; adds the
-pages Stripe sends the customer back to (return, cancel). Codes are re-checked once the
-customer's email is known."""
+(stock allocated, code used, basket frozen, in one transaction) and redirects to a Stripe
+Checkout Session; adds the pages Stripe sends the customer back to (return, cancel) and a way
+back to a payment page that is still open. Codes are re-checked once the customer's email is
+known. What happens when something fails: shop.payment.services' docstring."""
 
 import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.db import DatabaseError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.core.loading import get_class, get_model
 
-from shop.order.utils import CodeUnavailable, InsufficientStock
+from shop.checkout.services import (
+    PENDING_ORDER_SESSION_KEY,
+    checkout_basket_restore,
+    checkout_open_page_url,
+    checkout_pending_order,
+)
+from shop.order.locking import checkout_transaction
+from shop.order.utils import BasketNotOpen, CodeUnavailable, InsufficientStock
 from shop.payment import client
 from shop.payment.models import CheckoutAttempt
 from shop.payment.services import (
     checkout_session_open,
     order_checkout_cancel,
     order_payment_confirm,
+    order_payment_expire,
 )
 from shop.voucher.selectors import CODE_REFUSED_MESSAGE, voucher_usable
 
-Applicator = get_class("offer.applicator", "Applicator")
 Basket = get_model("basket", "Basket")
 CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
 Order = get_model("order", "Order")
 
 logger = logging.getLogger(__name__)
 
-PENDING_ORDER_SESSION_KEY = "shop_pending_order"
 SOLD_OUT_MESSAGE = (
     "Sorry, we don't have enough of {product} left for your basket. "
     "Please change the quantity; nothing was charged."
 )
 PROVIDER_DOWN_MESSAGE = (
-    "We couldn't reach our payment provider. Nothing was charged; please try again in a minute."
+    "We couldn't reach our payment provider, so nothing was charged. Your basket is as you left "
+    "it; please try again in a minute."
+)
+BUSY_MESSAGE = (
+    "Something went wrong on our side, so nothing was charged. Your basket is as you left it; "
+    "please try again."
 )
 CANCELLED_MESSAGE = (
     "You left the payment page, so nothing was charged. If your card was declined, you can "
     "try again or use another card. Your basket is as you left it."
 )
+EXPIRED_MESSAGE = (
+    "Your payment page timed out, so nothing was charged. Your basket is as you left it."
+)
+PREPARING_MESSAGE = "Your payment page is still being prepared. Please try again in a moment."
+ALREADY_BOUGHT_MESSAGE = "This basket has been paid for already. Thank you!"
 LATE_PAYMENT_MESSAGE = (
     "Your payment came in after this order had been cancelled, so we have refunded it in full. "
     "Your basket is waiting if you'd like to try again."
 )
+
+
+def _deadline():
+    return client.deadline(settings.STRIPE_REQUEST_DEADLINE_SECONDS)
 
 
 class CodeCheckMixin:
@@ -90,13 +113,13 @@ class PaymentDetailsView(CodeCheckMixin, oscar_views.PaymentDetailsView):
         order_kwargs=None,
         surcharges=None,
     ):
-        order_number = self.generate_order_number(basket)
-        self.checkout_session.set_order_number(order_number)
-        self.freeze_basket(basket)
-        self.checkout_session.set_submitted_basket(basket)
-        try:
-            order = self.place_order(
-                order_number=order_number,
+        """Place the pending order (basket frozen with it, or nothing at all), then open its
+        payment page. Every failure lands on the basket with a message and the basket intact."""
+        request = self.request
+
+        def place():
+            return self.place_order(
+                order_number=None,  # made under the basket's lock (shop.order.utils)
                 user=user,
                 basket=basket,
                 shipping_address=shipping_address,
@@ -107,72 +130,104 @@ class PaymentDetailsView(CodeCheckMixin, oscar_views.PaymentDetailsView):
                 surcharges=surcharges,
                 **(order_kwargs or {}),
             )
+
+        try:
+            order = checkout_transaction(place, name="order_place")
+        except BasketNotOpen as exc:  # a second click, another tab: one order per basket
+            if exc.order is None:
+                messages.info(request, ALREADY_BOUGHT_MESSAGE)
+            else:
+                request.session[PENDING_ORDER_SESSION_KEY] = exc.order.number
+            return redirect("basket:summary")
         except CodeUnavailable as exc:
-            self.restore_frozen_basket()
             for voucher in basket.vouchers.filter(code=str(exc)):
                 basket.vouchers.remove(voucher)  # the removal inside the failed order rolled back
-            messages.error(self.request, CODE_REFUSED_MESSAGE)
+            messages.error(request, CODE_REFUSED_MESSAGE)
             return redirect("basket:summary")
         except InsufficientStock as exc:
-            self.restore_frozen_basket()
-            messages.error(self.request, SOLD_OUT_MESSAGE.format(product=exc))
+            messages.error(request, SOLD_OUT_MESSAGE.format(product=exc))
             return redirect("basket:summary")
-        self.request.session[PENDING_ORDER_SESSION_KEY] = str(order.number)
-        return_url = self.request.build_absolute_uri(reverse("checkout:stripe-return"))
-        cancel_url = self.request.build_absolute_uri(reverse("checkout:stripe-cancel"))
+        except DatabaseError:
+            logger.exception("Order placement failed", extra={"basket": basket.pk})
+            messages.error(request, BUSY_MESSAGE)
+            return redirect("basket:summary")
+        basket.status = Basket.FROZEN
+        request.session[PENDING_ORDER_SESSION_KEY] = order.number
+        return_url = request.build_absolute_uri(reverse("checkout:stripe-return"))
+        cancel_url = request.build_absolute_uri(reverse("checkout:stripe-cancel"))
         try:
-            url = checkout_session_open(
-                order=order,
-                success_url=f"{return_url}?session_id={{CHECKOUT_SESSION_ID}}",
-                cancel_url=f"{cancel_url}?order={order.number}",
-            )
-        except client.PaymentProviderError:
-            logger.exception("Order #%s: could not open a Stripe session", order.number)
-            order_checkout_cancel(order=order)
-            self._basket_restore(order)
-            messages.error(self.request, PROVIDER_DOWN_MESSAGE)
+            with _deadline():
+                url = checkout_session_open(
+                    order=order,
+                    success_url=f"{return_url}?session_id={{CHECKOUT_SESSION_ID}}",
+                    cancel_url=f"{cancel_url}?order={order.number}",
+                )
+        except client.PaymentProviderError:  # the order was released
+            request.session.pop(PENDING_ORDER_SESSION_KEY, None)
+            checkout_basket_restore(request=request, order=order)
+            messages.error(request, PROVIDER_DOWN_MESSAGE)
+            return redirect("basket:summary")
+        except DatabaseError:  # pending without a session: reconciliation releases it
+            logger.exception("Order #%s: payment page not recorded", order.number)
+            messages.error(request, BUSY_MESSAGE)
             return redirect("basket:summary")
         return redirect(url)
 
-    def _basket_restore(self, order):
-        _basket_restore(self.request, order)
 
-
-def _basket_restore(request, order) -> None:
-    """Make the order's (thawed) basket the visitor's basket again, merging anything added meanwhile."""
-    basket = Basket.objects.filter(pk=order.basket_id, status=Basket.OPEN).first()
-    if basket is None:
-        return
-    current = request.basket
-    if current.id and current.id != basket.id:
-        basket.merge(current)
-    basket.strategy = request.strategy
-    Applicator().apply(basket, request.user, request)
-    request.basket = basket
+def _ended(request, order, message: str):
+    """The order will not be paid: the basket is the visitor's again, with `message`."""
+    request.session.pop(PENDING_ORDER_SESSION_KEY, None)
+    order.refresh_from_db()
+    checkout_basket_restore(request=request, order=order)
+    messages.info(request, message)
+    return redirect("basket:summary")
 
 
 class StripeReturnView(View):
-    """success_url: Stripe sends the customer here with the session id once they have paid."""
+    """success_url: Stripe sends the customer here with the session id once they have paid
+    (or, for a delayed payment method, once the payment has started)."""
 
     def get(self, request):
-        session_id = request.GET.get("session_id", "")
-        attempt = get_object_or_404(CheckoutAttempt, session_id=session_id)
-        try:
-            order = order_payment_confirm(session_id=session_id)
-        except client.PaymentProviderError:
-            order = attempt.order  # the webhook or reconciliation will finish it
+        attempt = get_object_or_404(CheckoutAttempt, session_id=request.GET.get("session_id", ""))
+        session = None
+        if attempt.paid_at is None:
+            try:
+                with _deadline():
+                    session = client.checkout_session_retrieve(session_id=attempt.session_id)
+                if session.payment_status == "paid":
+                    order_payment_confirm(session_id=attempt.session_id, session=session)
+            except (client.PaymentProviderError, DatabaseError):
+                logger.warning(
+                    "Return page: payment of %s not confirmed yet",
+                    attempt.session_id,
+                    exc_info=True,
+                    extra={"session": attempt.session_id},
+                )
+                session = None  # the webhook or reconciliation will finish it; we ask again
+            attempt.refresh_from_db()
+        order = attempt.order
         if order.status == settings.SHOP_ORDER_STATUS_CANCELLED:
-            _basket_restore(request, order)
-            messages.error(request, LATE_PAYMENT_MESSAGE)
-            return redirect("basket:summary")
-        request.session.pop(PENDING_ORDER_SESSION_KEY, None)
-        request.session["checkout_order_id"] = order.pk
-        CheckoutSessionData(request).flush()
-        return redirect("checkout:thank-you")
+            late = attempt.paid_at is not None
+            return _ended(request, order, LATE_PAYMENT_MESSAGE if late else EXPIRED_MESSAGE)
+        if attempt.paid_at is not None:
+            request.session.pop(PENDING_ORDER_SESSION_KEY, None)
+            request.session["checkout_order_id"] = order.pk
+            CheckoutSessionData(request).flush()
+            return redirect("checkout:thank-you")
+        if session is not None and session.status == "open":
+            return redirect("basket:summary")  # not paid: the basket offers the open page again
+        if session is not None and session.status == "expired":
+            order_payment_expire(session_id=attempt.session_id)
+            return _ended(request, order, EXPIRED_MESSAGE)
+        # Complete but unpaid (a delayed payment method) or Stripe could not be asked: wait.
+        response = render(request, "oscar/checkout/payment_pending.html", {"order": order})
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class StripeCancelView(View):
-    """cancel_url: the customer left Stripe's page without paying."""
+    """cancel_url, and the basket's "cancel and change the cart": the customer leaves the
+    payment page without paying. The order is released even when Stripe is down."""
 
     def get(self, request):
         number = request.GET.get("order", "")
@@ -180,14 +235,36 @@ class StripeCancelView(View):
             return redirect("basket:summary")
         order = get_object_or_404(Order, number=number)
         if order.status == settings.SHOP_ORDER_STATUS_PENDING:
-            if not order_checkout_cancel(order=order):  # it was paid after all
-                return redirect(
-                    f"{reverse('checkout:stripe-return')}?session_id="
-                    f"{order.attempts.filter(paid_at__isnull=False).first().session_id}"
-                )
-        request.session.pop(PENDING_ORDER_SESSION_KEY, None)
+            try:
+                with _deadline():
+                    paid = not order_checkout_cancel(order=order)
+            except DatabaseError:
+                logger.exception("Order #%s: cancel failed", order.number)
+                messages.error(request, BUSY_MESSAGE)
+                return redirect("basket:summary")
+            if paid:
+                session_id = order.attempts.filter(paid_at__isnull=False).first().session_id
+                return redirect(f"{reverse('checkout:stripe-return')}?session_id={session_id}")
         order.refresh_from_db()
         if order.status == settings.SHOP_ORDER_STATUS_CANCELLED:
-            _basket_restore(request, order)
-            messages.info(request, CANCELLED_MESSAGE)
+            return _ended(request, order, CANCELLED_MESSAGE)
+        request.session.pop(PENDING_ORDER_SESSION_KEY, None)
+        return redirect("basket:summary")
+
+
+class StripeResumeView(View):
+    """The basket's "continue to payment": back to the payment page that is still open."""
+
+    def get(self, request):
+        order = checkout_pending_order(request=request)
+        if order is None or order.status != settings.SHOP_ORDER_STATUS_PENDING:
+            return redirect("basket:summary")
+        url = checkout_open_page_url(order=order)
+        if url is not None:
+            return redirect(url)
+        if order.attempts.filter(expires_at__lte=timezone.now()).exists():
+            for attempt in order.attempts.all():  # Stripe no longer takes payment on it
+                order_payment_expire(session_id=attempt.session_id)
+            return _ended(request, order, EXPIRED_MESSAGE)
+        messages.info(request, PREPARING_MESSAGE)
         return redirect("basket:summary")

@@ -3,21 +3,38 @@ back what it held (stock allocations, the discount code's use, the customer's ba
 
 from django.conf import settings
 from django.db.models import F
+from django.db.models.functions import Coalesce, Least
 from oscar.core.loading import get_model
+
+from shop.order.locking import holdings_lock
 
 Basket = get_model("basket", "Basket")
 ConditionalOffer = get_model("offer", "ConditionalOffer")
+Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
+StockRecord = get_model("partner", "StockRecord")
 Voucher = get_model("voucher", "Voucher")
 VoucherApplication = get_model("voucher", "VoucherApplication")
 
 
 def order_release(*, order, note: str) -> None:
-    """Cancel a locked (select_for_update) pending order; release its stock, code and basket."""
-    for line in order.lines.select_related("stockrecord").order_by("stockrecord_id"):
-        if line.stockrecord_id and line.num_allocated and not line.allocation_cancelled:
-            line.cancel_allocation(line.num_allocated)
-    for discount in order.discounts.all():
+    """Cancel a pending order locked with `shop.order.locking.order_lock`; give back its stock,
+    its code and its basket, once (a second call on the cancelled order changes nothing)."""
+    if order.status != settings.SHOP_ORDER_STATUS_PENDING:
+        return
+    lines = [
+        line
+        for line in order.lines.order_by("stockrecord_id")
+        if line.stockrecord_id and line.num_allocated and not line.allocation_cancelled
+    ]
+    discounts = list(order.discounts.all())
+    applications = list(VoucherApplication.objects.filter(order=order))
+    holdings_lock(
+        voucher_ids=[d.voucher_id for d in discounts] + [a.voucher_id for a in applications],
+        offer_ids=[d.offer_id for d in discounts],
+        stockrecord_ids=[line.stockrecord_id for line in lines],
+    )
+    for discount in discounts:
         ConditionalOffer.objects.filter(pk=discount.offer_id).update(
             num_applications=F("num_applications") - discount.frequency,
             total_discount=F("total_discount") - discount.amount,
@@ -27,10 +44,22 @@ def order_release(*, order, note: str) -> None:
             Voucher.objects.filter(pk=discount.voucher_id).update(
                 total_discount=F("total_discount") - discount.amount
             )
-    for application in VoucherApplication.objects.filter(order=order):
+    for application in applications:
         Voucher.objects.filter(pk=application.voucher_id).update(num_orders=F("num_orders") - 1)
         application.delete()
+    for line in lines:  # Oscar's Line.cancel_allocation, without its own (stock-first) locking
+        allocated = Coalesce(F("num_allocated"), 0)
+        StockRecord.objects.filter(pk=line.stockrecord_id).update(
+            num_allocated=allocated - Least(allocated, line.num_allocated)
+        )
+        line.num_allocated, line.allocation_cancelled = 0, True
+        line.save(update_fields=["num_allocated", "allocation_cancelled"])
     order.set_status(settings.SHOP_ORDER_STATUS_CANCELLED)
     OrderNote.objects.create(order=order, note_type="System", message=note)
-    if order.basket_id:
+    held_elsewhere = (
+        Order.objects.filter(basket_id=order.basket_id, status=settings.SHOP_ORDER_STATUS_PENDING)
+        .exclude(pk=order.pk)
+        .exists()
+    )
+    if order.basket_id and not held_elsewhere:
         Basket.objects.filter(pk=order.basket_id, status=Basket.FROZEN).update(status=Basket.OPEN)

@@ -8,12 +8,22 @@ minor unit; anything that would need rounding is refused. Network and API failur
 
 With `STRIPE_SECRET_KEY` empty the client talks to the local stand-in
 (`python -m shop.payment.standin`) at `STRIPE_API_BASE` with its fixed fake key.
+
+Each HTTP attempt waits at most `STRIPE_TIMEOUT_SECONDS` and is retried up to
+`STRIPE_MAX_NETWORK_RETRIES` times (stripe's backoff). Inside `with deadline(seconds):` (customer
+requests: `STRIPE_REQUEST_DEADLINE_SECONDS`) all calls share one budget, retries and backoff
+included: an attempt's timeout is cut to what is left and no retry starts that could not finish,
+so a hanging Stripe costs the customer that long and then a clear message, never the web timeout.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import json
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -56,6 +66,7 @@ class CheckoutSession:
     client_reference_id: str | None
     payment_intent_id: str | None
     metadata: dict[str, str] = field(default_factory=dict)
+    expires_at: datetime | None = None
 
     @classmethod
     def from_stripe_data(cls, data: dict[str, Any]) -> CheckoutSession:
@@ -74,6 +85,11 @@ class CheckoutSession:
             client_reference_id=data.get("client_reference_id"),
             payment_intent_id=intent,
             metadata=dict(data.get("metadata") or {}),
+            expires_at=(
+                datetime.fromtimestamp(int(data["expires_at"]), tz=UTC)
+                if data.get("expires_at")
+                else None
+            ),
         )
 
 
@@ -124,6 +140,58 @@ def amount_from_minor_units(minor: int, currency: str) -> Decimal:
 
 # --- Client --------------------------------------------------------------------------
 
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "stripe_deadline", default=None
+)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Every Stripe call inside shares one budget of `seconds` (an outer deadline wins)."""
+    if _deadline.get() is not None:
+        yield
+        return
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _remaining() -> float | None:
+    end = _deadline.get()
+    return None if end is None else end - time.monotonic()
+
+
+class _DeadlineRequestsClient(stripe.RequestsClient):
+    """stripe's requests client, bounded by the caller's `deadline()` when there is one."""
+
+    @property  # type: ignore[override]
+    def _timeout(self) -> float:  # read by RequestsClient for every attempt
+        remaining = _remaining()
+        if remaining is None:
+            return self._attempt_timeout
+        return max(0.01, min(self._attempt_timeout, remaining))
+
+    @_timeout.setter
+    def _timeout(self, value: float) -> None:
+        self._attempt_timeout = value
+
+    def request(self, method, url, headers, post_data=None):
+        remaining = _remaining()
+        if remaining is not None and remaining <= 0:
+            raise stripe.APIConnectionError("No time left for a Stripe request", should_retry=False)
+        return super().request(method, url, headers, post_data)
+
+    def _should_retry(self, response, api_connection_error, num_retries, max_network_retries):
+        remaining = _remaining()
+        # the next backoff (stripe: 0.5 s doubling, at most 5 s) plus a useful attempt
+        if remaining is not None and remaining < min(0.5 * 2**num_retries, 5.0) + 0.5:
+            return False
+        return super()._should_retry(
+            response, api_connection_error, num_retries, max_network_retries
+        )
+
 
 @functools.cache
 def _client_for(api_key: str, api_base: str, timeout: float, retries: int) -> stripe.StripeClient:
@@ -131,7 +199,7 @@ def _client_for(api_key: str, api_base: str, timeout: float, retries: int) -> st
         api_key,
         base_addresses={"api": api_base},
         max_network_retries=retries,
-        http_client=stripe.RequestsClient(timeout=timeout),
+        http_client=_DeadlineRequestsClient(timeout=timeout),
     )
 
 
@@ -167,11 +235,15 @@ def checkout_session_create(
     cancel_url: str,
     metadata: dict[str, str],
     idempotency_key: str,
+    expires_at: datetime | None = None,
+    payment_method_types: list[str] | tuple[str, ...] = (),
 ) -> CheckoutSession:
     """A hosted Checkout Session for the final amount the shop computed, as one line item.
 
     Promotion codes stay off (the shop owns discounts). `success_url` may contain Stripe's
     `{CHECKOUT_SESSION_ID}` placeholder. Use a new idempotency key per payment attempt.
+    `expires_at` must be 30 minutes to 24 hours away (Stripe's bounds; None: Stripe's 24 h); an
+    empty `payment_method_types` lets Stripe choose (dynamic payment methods, some delayed).
     """
     currency = currency.lower()
     params: dict[str, Any] = {
@@ -192,6 +264,10 @@ def checkout_session_create(
         "metadata": metadata,
         "payment_intent_data": {"metadata": metadata},
     }
+    if expires_at is not None:
+        params["expires_at"] = int(expires_at.timestamp())
+    if payment_method_types:
+        params["payment_method_types"] = list(payment_method_types)
     if customer_email:
         params["customer_email"] = customer_email
     try:

@@ -10,8 +10,14 @@ class CheckoutAttempt(models.Model):
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="attempts")
     session_id = models.CharField(max_length=255, unique=True)
     idempotency_key = models.CharField(max_length=255, unique=True)
+    url = models.TextField(blank=True, help_text="Stripe's payment page, while it is open")
+    expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # A payment that came after the order ended is refunded: due is set with paid_at, the id
+    # once Stripe made the refund (a failed refund is tried again by the next delivery).
+    late_refund_due = models.BooleanField(default=False)
+    late_refund_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         app_label = "payment"

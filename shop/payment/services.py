@@ -1,18 +1,40 @@
-"""Writes for Stripe Checkout payments.
+"""Writes for Stripe Checkout payments, and the rules for when something fails.
 
-Every path that learns a session was paid (return page, webhook, reconciliation) goes through
-`order_payment_confirm`, which locks the order and is a no-op the second time.
+An order exists before its payment page: placement (`shop.order.utils.OrderCreator`, one
+transaction) freezes the basket and holds the stock and the code for a "Pending payment" order.
+From then on every path ends in one of two idempotent, locked steps:
+
+- **Paid**: the return page, the webhook and reconciliation all call `order_payment_confirm`.
+- **Not paid**: `order_release` (shop.order.services) gives back the stock, the code and the
+  basket exactly once. It runs when Stripe fails or hangs while the page is opened
+  (`checkout_session_open` releases before it raises), when the customer cancels
+  (`order_checkout_cancel`, even when Stripe cannot be reached to expire the session), when the
+  session expires (`expires_at` is SHOP_CHECKOUT_SESSION_MINUTES away: the webhook, or
+  reconciliation), and when a delayed payment fails.
+- **No pending order without a live session**: `payments_reconcile` (beat, every minute) releases
+  orders whose page was never opened (a web process died, or the database failed mid-release)
+  after ORPHAN_AFTER, asks Stripe about sessions whose webhook is late, and expires sessions
+  Stripe has not expired on time.
+- **A payment for a released order** is refunded in full, once (`late_refund_due` /
+  `late_refund_id`; a failed refund is tried again by the next delivery or reconciliation).
+
+Rows are locked in shop.order.locking's order inside `checkout_transaction` (a deadlock or a lost
+connection is retried once). Customer requests call Stripe under `client.deadline()`.
 """
 
 import logging
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from shop.order.locking import checkout_transaction, order_lock
 from shop.order.services import order_release
 from shop.payment import client
 from shop.payment.models import CheckoutAttempt
@@ -31,6 +53,11 @@ SOURCE_NAME = "Stripe"
 LATE_PAYMENT_NOTE = (
     "Payment {session} arrived after the order was cancelled; refunded in full ({refund})."
 )
+# Longer than any web request lives (GUNICORN_TIMEOUT): an order this old with no session never
+# got its payment page.
+ORPHAN_AFTER = timedelta(minutes=2)
+# Stripe expires sessions on time but may be late to say so; after this we expire it ourselves.
+EXPIRY_GRACE = timedelta(minutes=1)
 
 
 def _source_type():
@@ -44,8 +71,14 @@ def _event_type(name: str):
 
 
 def checkout_session_open(*, order, success_url: str, cancel_url: str) -> str:
-    """Open a Stripe Checkout Session for the order's total; returns the URL to send the
-    customer to. One idempotency key per attempt, so a retried call cannot open two."""
+    """Open a Stripe Checkout Session for a pending order; returns the URL to send the customer
+    to. One idempotency key per attempt, so a retried call cannot open two.
+
+    When Stripe fails, hangs past the deadline or refuses (PaymentProviderError), the order is
+    released before the error is raised: nothing can be paid, since the customer never got a
+    URL (a session Stripe made anyway is unreachable and expires). When the database fails after
+    Stripe answered, the order stays pending without a session and reconciliation releases it.
+    """
     # New per attempt (client retries inside one call reuse it): order numbers alone can repeat
     # against one Stripe account when a development database is reset.
     idempotency_key = f"releaf-checkout-{order.number}-{uuid.uuid4().hex}"
@@ -53,20 +86,68 @@ def checkout_session_open(*, order, success_url: str, cancel_url: str) -> str:
     metadata = {"order_number": order.number}
     if codes:
         metadata["discount_codes"] = ",".join(codes)
-    session = client.checkout_session_create(
-        order_number=order.number,
-        amount=order.total_incl_tax,
-        currency=order.currency,
-        customer_email=order.email,
-        success_url=success_url,
-        cancel_url=cancel_url,
-        metadata=metadata,
-        idempotency_key=idempotency_key,
-    )
-    CheckoutAttempt.objects.get_or_create(
-        session_id=session.id, defaults={"order": order, "idempotency_key": idempotency_key}
-    )
+    try:
+        session = client.checkout_session_create(
+            order_number=order.number,
+            amount=order.total_incl_tax,
+            currency=order.currency,
+            customer_email=order.email,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            metadata=metadata,
+            idempotency_key=idempotency_key,
+            # a few seconds over: Stripe counts its minimum of 30 minutes from its own clock
+            expires_at=timezone.now()
+            + timedelta(minutes=settings.SHOP_CHECKOUT_SESSION_MINUTES, seconds=10),
+            payment_method_types=settings.SHOP_STRIPE_PAYMENT_METHOD_TYPES,
+        )
+    except client.PaymentProviderError as exc:
+        logger.warning(
+            "Order #%s: no payment page (%s)",
+            order.number,
+            exc,
+            extra={"order": order.number, "http_status": exc.http_status, "code": exc.code},
+        )
+        order_release_unpaid(order_id=order.pk, note="Stripe could not open a payment page.")
+        raise
+
+    def record() -> bool:
+        locked = order_lock(order.pk)
+        CheckoutAttempt.objects.get_or_create(
+            session_id=session.id,
+            defaults={
+                "order": locked,
+                "idempotency_key": idempotency_key,
+                "url": session.url or "",
+                "expires_at": session.expires_at,
+            },
+        )
+        return locked.status == settings.SHOP_ORDER_STATUS_PENDING
+
+    if not checkout_transaction(record, name="checkout_session_record"):
+        # Released meanwhile (reconciliation): this page must never take money.
+        try:
+            client.checkout_session_expire(session_id=session.id)
+        except client.PaymentProviderError:
+            pass  # a payment that still comes is refunded (payment_refund_late)
+        raise client.PaymentProviderError(f"Order {order.number} is no longer pending")
     return session.url
+
+
+def order_release_unpaid(*, order_id: int, note: str) -> bool:
+    """Cancel a pending order that no session paid and give back what it holds. False when it
+    was paid or cancelled already."""
+
+    def release() -> bool:
+        order = order_lock(order_id)
+        if order.status != settings.SHOP_ORDER_STATUS_PENDING:
+            return False
+        if order.attempts.filter(paid_at__isnull=False).exists():
+            return False
+        order_release(order=order, note=note)
+        return True
+
+    return checkout_transaction(release, name="order_release_unpaid")
 
 
 def order_payment_confirm(*, session_id: str, session: client.CheckoutSession | None = None):
@@ -74,68 +155,80 @@ def order_payment_confirm(*, session_id: str, session: client.CheckoutSession | 
 
     Locked and idempotent. A payment that does not match the order (amount, currency) flags
     the order for review instead; one that arrives for a cancelled order is refunded.
-    Returns the order (None for a session we never opened).
+    Returns the order (None for a session we never opened). Raises PaymentProviderError when
+    `session` is not given and Stripe cannot be asked.
     """
-    if session is None:
-        session = client.checkout_session_retrieve(session_id=session_id)
     attempt = CheckoutAttempt.objects.filter(session_id=session_id).first()
     if attempt is None:
         return None
+    if session is None:
+        session = client.checkout_session_retrieve(session_id=session_id)
     if session.payment_status != "paid":
         return attempt.order
-    refund_needed = False
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=attempt.order_id)
-        attempt = CheckoutAttempt.objects.get(pk=attempt.pk)
-        if attempt.paid_at is not None:
-            return order  # done before: the second caller changes nothing
-        attempt.paid_at = timezone.now()
-        attempt.save(update_fields=["paid_at"])
-        Source.objects.create(
-            order=order,
-            source_type=_source_type(),
-            currency=session.currency.upper(),
-            amount_allocated=session.amount_total,
-            amount_debited=session.amount_total,
-            reference=session.payment_intent_id or "",
-            label=session.id,
-        )
-        PaymentEvent.objects.create(
-            order=order,
-            amount=session.amount_total,
-            reference=session.id,
-            event_type=_event_type("Paid"),
-        )
-        if order.status != settings.SHOP_ORDER_STATUS_PENDING:
-            refund_needed = True  # cancelled meanwhile (or paid by another session)
-        elif (
-            session.amount_total != order.total_incl_tax
-            or session.currency.lower() != order.currency.lower()
-        ):
-            order.set_status(settings.SHOP_ORDER_STATUS_REVIEW)
-            OrderNote.objects.create(
-                order=order,
-                note_type="System",
-                message=f"Stripe reported {session.amount_total} {session.currency.upper()} "
-                f"for session {session.id}; the order is {order.total_incl_tax} "
-                f"{order.currency}. Not fulfilled: check before shipping or refunding.",
-            )
-        else:
-            order.set_status(settings.SHOP_ORDER_STATUS_PAID)
-            if order.basket_id:
-                Basket.objects.filter(pk=order.basket_id).update(
-                    status=Basket.SUBMITTED, date_submitted=timezone.now()
-                )
-            from shop.checkout.tasks import order_confirmation_send
-
-            transaction.on_commit(lambda: order_confirmation_send.delay(order.pk), robust=True)
-    if refund_needed:
-        payment_refund_late(order=order, session=session)
+    order, refund_due = checkout_transaction(
+        lambda: _payment_record(attempt_id=attempt.pk, session=session),
+        name="order_payment_confirm",
+    )
+    if refund_due:
+        payment_refund_late(order=order, attempt=attempt, session=session)
     return order
 
 
-def payment_refund_late(*, order, session: client.CheckoutSession) -> None:
-    """Refund in full a payment that came for an order we no longer fill."""
+def _payment_record(*, attempt_id: int, session: client.CheckoutSession):
+    """(order, whether a late refund is still due), under the order's lock."""
+    order_id = CheckoutAttempt.objects.values_list("order_id", flat=True).get(pk=attempt_id)
+    order = order_lock(order_id)
+    attempt = CheckoutAttempt.objects.get(pk=attempt_id)
+    if attempt.paid_at is not None:  # done before: the second caller changes nothing
+        return order, attempt.late_refund_due and not attempt.late_refund_id
+    attempt.paid_at = timezone.now()
+    Source.objects.create(
+        order=order,
+        source_type=_source_type(),
+        currency=session.currency.upper(),
+        amount_allocated=session.amount_total,
+        amount_debited=session.amount_total,
+        reference=session.payment_intent_id or "",
+        label=session.id,
+    )
+    PaymentEvent.objects.create(
+        order=order,
+        amount=session.amount_total,
+        reference=session.id,
+        event_type=_event_type("Paid"),
+    )
+    if order.status != settings.SHOP_ORDER_STATUS_PENDING:
+        attempt.late_refund_due = True  # cancelled meanwhile (or paid by another session)
+    elif (
+        session.amount_total != order.total_incl_tax
+        or session.currency.lower() != order.currency.lower()
+    ):
+        order.set_status(settings.SHOP_ORDER_STATUS_REVIEW)
+        OrderNote.objects.create(
+            order=order,
+            note_type="System",
+            message=f"Stripe reported {session.amount_total} {session.currency.upper()} "
+            f"for session {session.id}; the order is {order.total_incl_tax} "
+            f"{order.currency}. Not fulfilled: check before shipping or refunding.",
+        )
+    else:
+        order.set_status(settings.SHOP_ORDER_STATUS_PAID)
+        if order.basket_id:
+            Basket.objects.filter(pk=order.basket_id).update(
+                status=Basket.SUBMITTED, date_submitted=timezone.now()
+            )
+        # The fast path (by name: shop.checkout imports this module). When the broker is down,
+        # beat's sweep (shop.checkout.services.order_confirmations_catch_up) sends it.
+        transaction.on_commit(
+            lambda: current_app.send_task("shop.checkout.order_confirmation_send", args=[order.pk]),
+            robust=True,
+        )
+    attempt.save(update_fields=["paid_at", "late_refund_due"])
+    return order, attempt.late_refund_due
+
+
+def payment_refund_late(*, order, attempt: CheckoutAttempt, session: client.CheckoutSession):
+    """Refund in full a payment that came for an order we no longer fill (once per session)."""
     refund = client.refund_create(
         payment_intent_id=session.payment_intent_id,
         amount=session.amount_total,
@@ -143,6 +236,7 @@ def payment_refund_late(*, order, session: client.CheckoutSession) -> None:
         idempotency_key=f"releaf-late-payment-{session.id}",
         metadata={"order_number": order.number, "reason": "order no longer open"},
     )
+    CheckoutAttempt.objects.filter(pk=attempt.pk).update(late_refund_id=refund.id)
     OrderNote.objects.get_or_create(
         order=order,
         note_type="System",
@@ -150,33 +244,39 @@ def payment_refund_late(*, order, session: client.CheckoutSession) -> None:
     )
 
 
-def order_payment_expire(*, session_id: str) -> None:
-    """A session ran out (or was expired by us): cancel its order if it is still pending."""
+def order_payment_expire(*, session_id: str, note: str = "") -> bool:
+    """A session ran out, was expired by us or its delayed payment failed: cancel its order if
+    it is still pending and no session paid it. False when nothing changed."""
     attempt = CheckoutAttempt.objects.filter(session_id=session_id).first()
     if attempt is None:
-        return
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=attempt.order_id)
-        if order.status != settings.SHOP_ORDER_STATUS_PENDING:
-            return
-        open_elsewhere = order.attempts.exclude(pk=attempt.pk).filter(paid_at__isnull=False)
-        if open_elsewhere.exists():
-            return
-        order_release(order=order, note=f"Stripe session {session_id} expired; order cancelled.")
+        return False
+    return order_release_unpaid(
+        order_id=attempt.order_id,
+        note=note or f"Stripe session {session_id} expired; order cancelled.",
+    )
 
 
 def order_checkout_cancel(*, order) -> bool:
-    """The customer came back from Stripe's page without paying: expire the session so it can
-    no longer be paid, then cancel the order. False when the session turned out to be paid."""
-    for attempt in order.attempts.all():
+    """The customer left Stripe's page without paying: expire the session so it can no longer
+    be paid, then release the order. When Stripe cannot be reached the order is released all
+    the same (the customer gets their basket back; a payment that still comes is refunded).
+    False when the session turned out to be paid."""
+    for attempt in order.attempts.filter(paid_at__isnull=True):
         try:
             client.checkout_session_expire(session_id=attempt.session_id)
-        except client.PaymentProviderError:
-            session = client.checkout_session_retrieve(session_id=attempt.session_id)
+        except client.PaymentProviderError as exc:
+            if exc.http_status is None:
+                continue  # unreachable: release below
+            try:  # Stripe refused: the session is no longer open. Paid?
+                session = client.checkout_session_retrieve(session_id=attempt.session_id)
+            except client.PaymentProviderError:
+                continue
             if session.payment_status == "paid":
                 order_payment_confirm(session_id=attempt.session_id, session=session)
                 return False
-        order_payment_expire(session_id=attempt.session_id)
+    if order.attempts.filter(paid_at__isnull=False).exists():
+        return False
+    order_release_unpaid(order_id=order.pk, note="The customer cancelled on the payment page.")
     return True
 
 
@@ -227,26 +327,54 @@ def charge_refund_record(*, payment_intent_id: str, amount_refunded: Decimal) ->
 
 
 def payments_reconcile(*, older_than_minutes: int | None = None) -> int:
-    """Ask Stripe about sessions of orders still pending after a while; finish or cancel them.
-    Returns how many orders changed."""
-    minutes = older_than_minutes or settings.SHOP_PAYMENT_RECONCILE_AFTER_MINUTES
-    cutoff = timezone.now() - timezone.timedelta(minutes=minutes)
-    attempts = CheckoutAttempt.objects.filter(
-        paid_at__isnull=True,
-        created_at__lt=cutoff,
-        order__status=settings.SHOP_ORDER_STATUS_PENDING,
-    ).select_related("order")
+    """Leave no pending order without a live session: release orders whose payment page was
+    never opened, finish or cancel orders whose webhook is late (older than
+    SHOP_PAYMENT_RECONCILE_AFTER_MINUTES), expire sessions past their time, and refund late
+    payments whose refund failed before. Returns how many orders changed."""
+    now = timezone.now()
     changed = 0
+    orphans = Order.objects.filter(
+        status=settings.SHOP_ORDER_STATUS_PENDING,
+        attempts__isnull=True,
+        date_placed__lt=now - ORPHAN_AFTER,
+    ).values_list("pk", flat=True)
+    for order_id in orphans:
+        changed += order_release_unpaid(
+            order_id=order_id, note="No payment page was opened for this order; cancelled."
+        )
+    minutes = older_than_minutes or settings.SHOP_PAYMENT_RECONCILE_AFTER_MINUTES
+    attempts = CheckoutAttempt.objects.filter(
+        Q(created_at__lt=now - timedelta(minutes=minutes)) | Q(expires_at__lt=now),
+        paid_at__isnull=True,
+        order__status=settings.SHOP_ORDER_STATUS_PENDING,
+    )
     for attempt in attempts:
         try:
             session = client.checkout_session_retrieve(session_id=attempt.session_id)
-        except client.PaymentProviderError:
-            logger.warning("Reconciliation: could not retrieve %s", attempt.session_id)
+            if session.payment_status == "paid":
+                order_payment_confirm(session_id=attempt.session_id, session=session)
+                changed += 1
+                continue
+            overdue = attempt.expires_at is not None and attempt.expires_at < now - EXPIRY_GRACE
+            if session.status == "open" and overdue:
+                session = client.checkout_session_expire(session_id=attempt.session_id)
+        except client.PaymentProviderError as exc:
+            logger.warning(
+                "Reconciliation: could not ask Stripe about %s",
+                attempt.session_id,
+                extra={"session": attempt.session_id, "http_status": exc.http_status},
+            )
             continue
-        if session.payment_status == "paid":
-            order_payment_confirm(session_id=attempt.session_id, session=session)
-            changed += 1
-        elif session.status == "expired":
-            order_payment_expire(session_id=attempt.session_id)
-            changed += 1
+        if session.status == "expired":
+            changed += order_payment_expire(session_id=attempt.session_id)
+    for attempt in CheckoutAttempt.objects.filter(late_refund_due=True, late_refund_id=""):
+        try:
+            session = client.checkout_session_retrieve(session_id=attempt.session_id)
+            payment_refund_late(order=attempt.order, attempt=attempt, session=session)
+        except client.PaymentProviderError as exc:
+            logger.warning(
+                "Reconciliation: late payment %s not refunded yet",
+                attempt.session_id,
+                extra={"session": attempt.session_id, "http_status": exc.http_status},
+            )
     return changed

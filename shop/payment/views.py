@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -19,10 +20,12 @@ def stripe_webhook(request):
         event = client.webhook_event_construct(
             payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
         )
-    except client.SignatureError:
+    except client.SignatureError as exc:
+        logger.warning("Webhook refused: %s", exc, extra={"reason": "signature"})
         return HttpResponseBadRequest("bad signature")
     try:
-        handled = webhook_event_handle(event=event)
+        with client.deadline(settings.STRIPE_REQUEST_DEADLINE_SECONDS):  # a late refund
+            handled = webhook_event_handle(event=event)
     except Exception:  # noqa: BLE001  (answer non-2xx so Stripe delivers it again)
         logger.exception("Webhook %s %s not handled", event.type, event.id)
         return HttpResponse("not handled", status=503)

@@ -1,4 +1,4 @@
-"""Stripe webhooks: verify on the raw body, store each event id once, dispatch to a handler."""
+"""Stripe webhooks: verify on the raw body, dispatch to an idempotent handler, store each event id once."""
 
 from django.db import IntegrityError, transaction
 
@@ -26,6 +26,13 @@ def _session_expired(event: client.WebhookEvent) -> None:
     order_payment_expire(session_id=event.data_object["id"])
 
 
+def _async_payment_failed(event: client.WebhookEvent) -> None:
+    session_id = event.data_object["id"]
+    order_payment_expire(
+        session_id=session_id, note=f"The delayed payment of {session_id} failed; order cancelled."
+    )
+
+
 def _charge_refunded(event: client.WebhookEvent) -> None:
     charge = event.data_object
     amount = client.amount_from_minor_units(charge["amount_refunded"], charge["currency"])
@@ -36,21 +43,26 @@ def _charge_refunded(event: client.WebhookEvent) -> None:
 HANDLERS = {
     "checkout.session.completed": _session_completed,
     "checkout.session.async_payment_succeeded": _session_completed,
+    "checkout.session.async_payment_failed": _async_payment_failed,
     "checkout.session.expired": _session_expired,
     "charge.refunded": _charge_refunded,
 }
 
 
 def webhook_event_handle(*, event: client.WebhookEvent) -> bool:
-    """Handle a verified event once. False for a duplicate delivery. Raises (nothing stored)
-    when handling fails, so the endpoint answers non-2xx and Stripe retries."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                StripeEvent.objects.create(event_id=event.id, type=event.type)
-        except IntegrityError:
-            return False
-        handler = HANDLERS.get(event.type)
-        if handler is not None:
-            handler(event)
+    """Handle a verified event once. False for a duplicate delivery.
+
+    Handlers are idempotent and run in transactions of their own (shop.order.locking, which
+    retries a deadlock or a lost connection); the event id is stored once its handler succeeded,
+    so a failure stores nothing, the endpoint answers non-2xx and Stripe delivers it again."""
+    if StripeEvent.objects.filter(event_id=event.id).exists():
+        return False
+    handler = HANDLERS.get(event.type)
+    if handler is not None:
+        handler(event)
+    try:
+        with transaction.atomic():
+            StripeEvent.objects.create(event_id=event.id, type=event.type)
+    except IntegrityError:
+        return False  # a concurrent delivery of the same event stored it first
     return True

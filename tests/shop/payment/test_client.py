@@ -54,6 +54,7 @@ def test_create_sends_one_line_item_for_the_exact_amount_in_cents(stripe_standin
         client_reference_id="100001",
         payment_intent_id=None,
         metadata={"order_number": "100001", "basket_id": "7"},
+        expires_at=session.expires_at,
     )
     raw = _raw(stripe_standin, f"/v1/checkout/sessions/{session.id}")
     assert raw["amount_total"] == 3790
