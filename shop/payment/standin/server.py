@@ -529,6 +529,21 @@ class Standin:
                 raise _missing("checkout.session", session_id, "session")
             return copy.deepcopy(session)
 
+    def session_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, like Stripe's list; `limit` 1 to 100 (default 10), no pagination."""
+        limit = _int_param(params.get("limit", "10"), "limit", minimum=1)
+        if limit > 100:
+            raise StripeError(400, "This value must be less than or equal to 100.", param="limit")
+        with self.lock:
+            self.expire_due()
+            sessions = list(reversed(self.sessions.values()))
+            return {
+                "object": "list",
+                "data": copy.deepcopy(sessions[:limit]),
+                "has_more": len(sessions) > limit,
+                "url": "/v1/checkout/sessions",
+            }
+
     def session_expire(self, session_id: str) -> dict[str, Any]:
         with self.lock:
             self.expire_due()
@@ -1108,6 +1123,7 @@ class Handler(BaseHTTPRequestHandler):
                     params, base_url=self._base_url(), api_version=version
                 ),
             ),
+            ("GET", r"/v1/checkout/sessions", lambda: standin.session_list(params)),
             ("GET", r"/v1/checkout/sessions/(?P<id>[\w-]+)", lambda id: standin.session_get(id)),
             (
                 "POST",
