@@ -6,7 +6,12 @@ from django.db import connection
 
 from shop.pagecache.services import page_cache_invalidate
 from shop.store.services import store_setup
-from tests.stripe_standin import stripe_standin, webhook_receiver  # noqa: F401  (fixtures)
+from tests.stripe_standin import (  # noqa: F401  (fixtures)
+    standin_clock,
+    standin_faults,
+    stripe_standin,
+    webhook_receiver,
+)
 
 IN_CI = os.environ.get("CI") == "true"
 

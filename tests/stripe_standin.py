@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
+import stripe
+from django.conf import settings
 from django.test import override_settings
 
 from shop.payment.standin import StandinServer
@@ -41,6 +44,46 @@ def stripe_standin() -> Iterator[StandinControl]:
     finally:
         overrides.disable()
         server.stop()
+
+
+@pytest.fixture
+def standin_faults(stripe_standin) -> Iterator[StandinControl]:
+    """The stand-in, with any fault a test injects cleared afterwards (even if it fails)."""
+    yield stripe_standin
+    stripe_standin.clear_faults()
+
+
+@pytest.fixture
+def standin_clock(stripe_standin) -> Iterator[StandinControl]:
+    """The stand-in for a test that advances its clock: afterwards it is reset (the only way
+    back to real time), which also forgets every object, event and fault."""
+    yield stripe_standin
+    stripe_standin.reset()
+
+
+def stripe_client(*, stripe_version: str | None = None) -> stripe.StripeClient:
+    """The real stripe client pointed at the stand-in as shop.payment.client builds it, for
+    parameters the shop does not send yet (expires_at, payment method types, unknown ones)."""
+    kwargs = {"stripe_version": stripe_version} if stripe_version else {}
+    return stripe.StripeClient(
+        STANDIN_API_KEY,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=0,
+        http_client=stripe.RequestsClient(timeout=10),
+        **kwargs,
+    )
+
+
+def newest_session_id(stripe_standin) -> str | None:
+    """The id of the last session created (Stripe's list, newest first), to show none was."""
+    response = requests.get(
+        f"{stripe_standin.base_url}/v1/checkout/sessions",
+        params={"limit": 1},
+        headers={"Authorization": f"Bearer {STANDIN_API_KEY}"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return next((s["id"] for s in response.json()["data"]), None)
 
 
 class WebhookReceiver:

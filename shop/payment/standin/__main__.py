@@ -1,7 +1,8 @@
 """`python -m shop.payment.standin [--port 12111] [--webhook-url URL]`: run the stand-in.
 
 Defaults come from the Django settings (STRIPE_API_BASE's port, STRIPE_WEBHOOK_SECRET,
-STRIPE_STANDIN_WEBHOOK_URL). With STRIPE_SECRET_KEY set the shop talks to Stripe itself, so the
+STRIPE_STANDIN_WEBHOOK_URL). A sweeper thread expires sessions when their expires_at passes and
+POSTs `checkout.session.expired` to the webhook URL; the test controls are listed in server.py. With STRIPE_SECRET_KEY set the shop talks to Stripe itself, so the
 stand-in only says so and idles: exiting would make honcho stop every other process of `make run`.
 """
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        server.httpd.server_close()
+        server.stop()
     sys.exit(0)
 
 

@@ -47,13 +47,77 @@ class StandinControl:
         response.raise_for_status()
         return response.json()
 
+    def _get(self, path: str) -> dict[str, Any]:
+        response = self.http.get(f"{self.base_url}{path}", timeout=self.timeout)
+        response.raise_for_status()
+        return response.json()
+
     def pay(
-        self, session_id: str, card: str = "4242424242424242", *, three_d_secure: str = "approve"
+        self,
+        session_id: str,
+        card: str = "4242424242424242",
+        *,
+        three_d_secure: str = "approve",
+        method: str = "card",
     ) -> requests.Response:
-        """Complete a session without a browser: 200 with the session, or 402/400 with an error."""
+        """Complete a session without a browser: 200 with the session, or 402/400 with an error.
+
+        `method="delayed"` pays by bank debit: the session completes with payment_status
+        "unpaid" (checkout.session.completed) until `async_result` settles it.
+        """
         return self._post(
-            f"/_standin/sessions/{session_id}/pay", card=card, three_d_secure=three_d_secure
+            f"/_standin/sessions/{session_id}/pay",
+            card=card,
+            three_d_secure=three_d_secure,
+            method=method,
         )
+
+    def async_result(self, session_id: str, outcome: str) -> requests.Response:
+        """Settle a delayed payment, `outcome` "succeeded" or "failed": 200 with the session
+        (and checkout.session.async_payment_succeeded or _failed), or 400."""
+        return self._post(f"/_standin/sessions/{session_id}/async_result", outcome=outcome)
+
+    def fault(
+        self,
+        mode: str,
+        *,
+        count: int | None = None,
+        path_prefix: str = "",
+        hang_seconds: float | None = None,
+    ) -> dict[str, Any]:
+        """Make the next `count` API requests under `path_prefix` (default every /v1/ request;
+        count None: until cleared) fail with `mode`: "error_500", "error_400", "error_401" or
+        "hang" (answer nothing for `hang_seconds`, default 120, or until cleared). Returns the
+        fault as `faults()` shows it."""
+        data: dict[str, Any] = {"mode": mode}
+        if count is not None:
+            data["count"] = count
+        if path_prefix:
+            data["path_prefix"] = path_prefix
+        if hang_seconds is not None:
+            data["hang_seconds"] = hang_seconds
+        response = self._post("/_standin/faults", **data)
+        response.raise_for_status()
+        return response.json()
+
+    def clear_faults(self) -> dict[str, Any]:
+        """Back to normal; requests hanging now are released (and get no answer)."""
+        return self.fault("none")
+
+    def faults(self) -> dict[str, Any]:
+        """{"mode", "count", "remaining", "path_prefix", "hang_seconds", "affected", "active"}."""
+        return self._get("/_standin/faults")
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        """Move the stand-in's "now" forward; sessions now past expires_at expire at once.
+        Returns {"now", "offset"}. Only reset() sets the offset back to 0."""
+        response = self._post("/_standin/clock", advance=seconds)
+        response.raise_for_status()
+        return response.json()
+
+    def clock(self) -> dict[str, Any]:
+        """{"now": the stand-in's unix time, "offset": seconds it runs ahead of real time}."""
+        return self._get("/_standin/clock")
 
     def expire(self, session_id: str) -> requests.Response:
         return self._post(f"/_standin/sessions/{session_id}/expire")
@@ -87,4 +151,5 @@ class StandinControl:
         return response.json()["status"]
 
     def reset(self) -> None:
+        """Forget every object and event, clear the fault, set the clock offset back to 0."""
         self._post("/_standin/reset").raise_for_status()

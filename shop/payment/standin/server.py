@@ -9,9 +9,23 @@ Test controls (no authentication; JSON in and out, forms accepted too):
           signed), "delivered", "attempts": [{"status", "at"}], "event"}]} in creation order
 - POST /_standin/events/{event_id}/deliver -> delivers once now; {"status": <endpoint's status>}
 - POST /_standin/sessions/{id}/pay      card=4242424242424242[&three_d_secure=approve|fail]
-                                        -> 200 session JSON, or 402 card error like Stripe's
+                                        -> 200 session JSON, or 402 card error like Stripe's;
+                                        method=delayed: a bank debit (us_bank_account) that
+                                        completes the session unpaid until its async_result
+- POST /_standin/sessions/{id}/async_result  outcome=succeeded|failed -> 200 session JSON
 - POST /_standin/sessions/{id}/expire   -> like the API's expire, without a key
-- POST /_standin/reset                  -> forgets every object and event
+- GET  /_standin/faults                 -> {"mode", "count", "remaining", "path_prefix",
+                                            "hang_seconds", "affected", "active"}
+- POST /_standin/faults                 mode=none|error_500|error_400|error_401|hang
+                                        [&count=N (-1 or absent: until cleared)]
+                                        [&path_prefix=/v1/checkout/sessions (default /v1/)]
+                                        [&hang_seconds=120] -> the fault as GET shows it.
+                                        Only /v1/ requests are affected, and change nothing.
+- GET  /_standin/clock                  -> {"now": unix seconds, "offset": seconds}
+- POST /_standin/clock                  advance=<seconds> -> moves "now" forward (created,
+                                        expires_at, event created); expires what is due
+- POST /_standin/reset                  -> forgets every object and event, clears the fault,
+                                        sets the clock offset back to 0
 """
 
 from __future__ import annotations
@@ -38,7 +52,39 @@ DEFAULT_API_KEY = "sk_test_standin"
 DEFAULT_WEBHOOK_SECRET = "whsec_standin_local_only_not_a_secret"
 DEFAULT_RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0)  # Stripe retries for days; we stop after ~30 s
 API_VERSION = "2025-09-30.clover"
-SESSION_LIFETIME_SECONDS = 24 * 60 * 60
+SESSION_LIFETIME_SECONDS = 24 * 60 * 60  # Stripe's default and maximum expires_at
+SESSION_MIN_LIFETIME_SECONDS = 30 * 60
+SWEEP_INTERVAL_SECONDS = 1.0
+FAULT_MODES = ("none", "error_500", "error_400", "error_401", "hang")
+DEFAULT_HANG_SECONDS = 120.0
+# What the stand-in's "dashboard" has switched on; a session offers these unless told otherwise.
+PAYMENT_METHOD_TYPES = ("card", "us_bank_account")
+METADATA_MAX_KEYS, METADATA_KEY_MAX_LENGTH, METADATA_VALUE_MAX_LENGTH = 50, 40, 500
+
+# Top-level parameters Stripe documents, as stripe 16 types them (API 2026-10-28.endive); Stripe
+# refuses any other with parameter_unknown. API versions from 2026-09-30.endive on removed
+# `payment_method_types` from session create (`allowed_payment_method_types` replaces it), so
+# which of the two is known depends on the request's Stripe-Version.
+ENDIVE_REMOVES_PAYMENT_METHOD_TYPES = "2026-09-30"
+SESSION_CREATE_PARAMS = frozenset(
+    """adaptive_pricing after_expiration allow_promotion_codes allowed_payment_method_types
+    automatic_tax billing_address_collection branding_settings cancel_url client_reference_id
+    consent_collection currency custom_fields custom_text customer customer_account
+    customer_creation customer_email customer_update discounts excluded_payment_method_types
+    expand expires_at integration_identifier invoice_creation line_items locale managed_payments
+    metadata mode name_collection optional_items origin_context payment_intent_data
+    payment_method_collection payment_method_configuration payment_method_data
+    payment_method_options permissions phone_number_collection redirect_on_completion return_url
+    saved_payment_method_options setup_intent_data shipping_address_collection shipping_options
+    submit_type subscription_data success_url tax_id_collection ui_mode wallet_options""".split()
+)
+SESSION_CREATE_PARAMS_BEFORE_ENDIVE = (SESSION_CREATE_PARAMS - {"allowed_payment_method_types"}) | {
+    "payment_method_types"
+}
+REFUND_CREATE_PARAMS = frozenset(
+    """amount charge currency customer expand instructions_email metadata origin payment_intent
+    reason refund_application_fee reverse_transfer""".split()
+)
 
 # number -> outcome; any other number is "incorrect". Messages are Stripe's.
 TEST_CARDS: dict[str, str] = {
@@ -134,7 +180,54 @@ def _metadata(value: Any, param: str) -> dict[str, str]:
         return {}
     if not isinstance(value, dict):
         raise StripeError(400, "Invalid object", param=param)
-    return {str(k): str(v) for k, v in value.items()}
+    metadata = {str(k): str(v) for k, v in value.items()}
+    if len(metadata) > METADATA_MAX_KEYS:
+        raise StripeError(
+            400,
+            f"Invalid {param}: metadata can have up to {METADATA_MAX_KEYS} keys, but you passed in {len(metadata)} keys.",
+            param=param,
+        )
+    for key, text in metadata.items():
+        if len(key) > METADATA_KEY_MAX_LENGTH:
+            raise StripeError(
+                400,
+                f"Metadata keys can have up to {METADATA_KEY_MAX_LENGTH} characters, but you passed in a key that is {len(key)} characters.",
+                param=f"{param}[{key}]",
+            )
+        if len(text) > METADATA_VALUE_MAX_LENGTH:
+            raise StripeError(
+                400,
+                f"Metadata values can have up to {METADATA_VALUE_MAX_LENGTH} characters, but you passed in a value that is {len(text)} characters.",
+                param=f"{param}[{key}]",
+            )
+    return metadata
+
+
+def _refuse_unknown(params: dict[str, Any], known: frozenset[str], hint: str = "") -> None:
+    for name in params:
+        if name not in known:
+            raise StripeError(
+                400,
+                f"Received unknown parameter: {name}{hint if name == 'payment_method_types' else ''}",
+                code="parameter_unknown",
+                param=name,
+            )
+
+
+def _payment_method_types(value: Any, param: str) -> list[str] | None:
+    """A list of known types, or None when the parameter is absent (use the dashboard's)."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, list):
+        raise StripeError(400, "Invalid array", param=param)
+    for index, kind in enumerate(value):
+        if kind not in PAYMENT_METHOD_TYPES:
+            raise StripeError(
+                400,
+                f"Invalid {param}[{index}]: must be one of {' or '.join(PAYMENT_METHOD_TYPES)}",
+                param=f"{param}[{index}]",
+            )
+    return list(value)
 
 
 def sign(payload: str, secret: str, timestamp: int | None = None) -> str:
@@ -150,6 +243,34 @@ class EventRecord:
     payload: str
     attempts: list[dict[str, Any]] = field(default_factory=list)
     delivered: bool = False
+
+
+@dataclass
+class Fault:
+    """What the next matching /v1/ requests get instead of an answer (see POST /_standin/faults)."""
+
+    mode: str = "none"
+    count: int = -1  # as set; -1: until cleared
+    remaining: int = -1  # how many more it affects; -1: until cleared
+    path_prefix: str = "/v1/"
+    hang_seconds: float | None = None
+    affected: int = 0
+    released: threading.Event = field(default_factory=threading.Event)  # ends hangs
+
+    @property
+    def active(self) -> bool:
+        return self.mode != "none" and self.remaining != 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "count": self.count,
+            "remaining": self.remaining,
+            "path_prefix": self.path_prefix,
+            "hang_seconds": self.hang_seconds,
+            "affected": self.affected,
+            "active": self.active,
+        }
 
 
 class Standin:
@@ -176,6 +297,9 @@ class Standin:
 
     def reset(self) -> None:
         with self.lock:
+            self.release_hangs()
+            self.fault = Fault()
+            self.clock_offset = 0.0
             self.sessions: dict[str, dict[str, Any]] = {}
             self.session_private: dict[str, dict[str, Any]] = {}
             self.payment_intents: dict[str, dict[str, Any]] = {}
@@ -184,9 +308,112 @@ class Standin:
             self.events: list[EventRecord] = []
             self._idempotency: dict[str, tuple[str, int, dict[str, Any]]] = {}
 
+    # --- Clock and faults ----------------------------------------------------------
+
+    def now(self) -> int:
+        """The stand-in's unix time: the real one plus what tests advanced it by."""
+        return int(time.time() + self.clock_offset)
+
+    def clock(self) -> dict[str, Any]:
+        return {"now": self.now(), "offset": self.clock_offset}
+
+    def clock_advance(self, seconds: Any) -> dict[str, Any]:
+        try:
+            step = float(str(seconds))
+        except ValueError:
+            raise StripeError(400, f"Invalid number: {seconds}", param="advance") from None
+        if not step >= 0:  # also refuses NaN
+            raise StripeError(400, "The clock only moves forward.", param="advance")
+        with self.lock:
+            self.clock_offset += step
+            self.expire_due()
+            return self.clock()
+
+    def fault_set(
+        self, *, mode: Any, count: Any = None, path_prefix: Any = None, hang_seconds: Any = None
+    ) -> dict[str, Any]:
+        """Replace the fault (which ends requests hanging under the old one)."""
+        if mode not in FAULT_MODES:
+            raise StripeError(
+                400, f"Invalid mode: must be one of {', '.join(FAULT_MODES)}", param="mode"
+            )
+        times = -1 if count in (None, "") else _int_param(count, "count", minimum=-1)
+        if times == 0:
+            raise StripeError(400, "count must be -1 (until cleared) or at least 1.", param="count")
+        prefix = str(path_prefix or "/v1/")
+        if not prefix.startswith("/v1"):
+            raise StripeError(400, "Faults only apply to the API (/v1/...).", param="path_prefix")
+        hang = None
+        if mode == "hang":
+            try:
+                hang = DEFAULT_HANG_SECONDS if hang_seconds in (None, "") else float(hang_seconds)
+            except (TypeError, ValueError):
+                raise StripeError(
+                    400, f"Invalid number: {hang_seconds}", param="hang_seconds"
+                ) from None
+            if not hang > 0:
+                raise StripeError(400, "hang_seconds must be positive.", param="hang_seconds")
+        elif hang_seconds not in (None, ""):
+            raise StripeError(400, "hang_seconds only applies to mode=hang.", param="hang_seconds")
+        with self.lock:
+            self.fault.released.set()
+            self.fault = Fault(
+                mode=str(mode),
+                count=times,
+                remaining=times,
+                path_prefix=prefix,
+                hang_seconds=hang,
+            )
+            return self.fault.as_dict()
+
+    def fault_get(self) -> dict[str, Any]:
+        with self.lock:
+            return self.fault.as_dict()
+
+    def fault_take(self, path: str) -> Fault | None:
+        """The fault this API request gets (counted), or None to serve it normally."""
+        with self.lock:
+            fault = self.fault
+            if not fault.active or not path.startswith(fault.path_prefix):
+                return None
+            fault.affected += 1
+            if fault.remaining > 0:
+                fault.remaining -= 1
+            return fault
+
+    def release_hangs(self) -> None:
+        """End every request hanging now (the server stops, or the fault is cleared)."""
+        with self.lock:
+            fault = getattr(self, "fault", None)
+            if fault is not None:
+                fault.released.set()
+
     # --- Checkout Sessions ---------------------------------------------------------
 
-    def session_create(self, params: dict[str, Any], *, base_url: str) -> dict[str, Any]:
+    def expire_due(self) -> None:
+        """Expire every open session whose expires_at has come (once: it is then not open)."""
+        with self.lock:
+            now = self.now()
+            for session in self.sessions.values():
+                if session["status"] == "open" and now >= session["expires_at"]:
+                    self._expire(session)
+
+    def _expire(self, session: dict[str, Any]) -> None:
+        session["status"] = "expired"
+        session["url"] = None
+        self._emit("checkout.session.expired", session)
+
+    def session_create(
+        self, params: dict[str, Any], *, base_url: str, api_version: str = ""
+    ) -> dict[str, Any]:
+        """`api_version` is the request's Stripe-Version (empty: the stand-in's API_VERSION)."""
+        endive = (api_version or API_VERSION)[:10] >= ENDIVE_REMOVES_PAYMENT_METHOD_TYPES
+        _refuse_unknown(
+            params,
+            SESSION_CREATE_PARAMS if endive else SESSION_CREATE_PARAMS_BEFORE_ENDIVE,
+            hint=" (removed from Checkout Session create in API version 2026-09-30.endive:"
+            " use allowed_payment_method_types)",
+        )
         mode = params.get("mode")
         if mode != "payment":
             raise StripeError(400, "The stand-in only supports mode=payment.", param="mode")
@@ -237,8 +464,25 @@ class Standin:
                 )
             names.append(str(product["name"]))
             total += unit_amount * quantity
+        now = self.now()
+        expires_at = now + SESSION_LIFETIME_SECONDS
+        if params.get("expires_at") not in (None, ""):
+            expires_at = _int_param(params["expires_at"], "expires_at")
+            if expires_at < now + SESSION_MIN_LIFETIME_SECONDS:
+                raise StripeError(
+                    400,
+                    "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.",
+                    param="expires_at",
+                )
+            if expires_at > now + SESSION_LIFETIME_SECONDS:
+                raise StripeError(
+                    400,
+                    "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
+                    param="expires_at",
+                )
+        types_param = "allowed_payment_method_types" if endive else "payment_method_types"
+        requested_types = _payment_method_types(params.get(types_param), types_param)
         session_id = _id("cs_test")
-        now = int(time.time())
         allow_promo = params.get("allow_promotion_codes")
         session = {
             "id": session_id,
@@ -252,16 +496,19 @@ class Standin:
             "currency": currency,
             "customer_details": None,
             "customer_email": params.get("customer_email"),
-            "expires_at": now + SESSION_LIFETIME_SECONDS,
+            "expires_at": expires_at,
             "livemode": False,
             "metadata": _metadata(params.get("metadata"), "metadata"),
             "mode": "payment",
             "payment_intent": None,
+            "payment_method_types": requested_types or list(PAYMENT_METHOD_TYPES),
             "payment_status": "unpaid",
             "status": "open",
             "success_url": params["success_url"],
             "url": f"{base_url}/pay/{session_id}",
         }
+        if endive:
+            session["allowed_payment_method_types"] = requested_types
         intent_data = params.get("payment_intent_data") or {}
         self.sessions[session_id] = session
         self.session_private[session_id] = {
@@ -270,18 +517,36 @@ class Standin:
                 intent_data.get("metadata"), "payment_intent_data[metadata]"
             ),
             "pending_3ds": {},  # token -> card number
+            "async_pending": False,  # a delayed payment waits for its async_result
         }
         return session
 
     def session_get(self, session_id: str) -> dict[str, Any]:
         with self.lock:
+            self.expire_due()
             session = self.sessions.get(session_id)
             if session is None:
                 raise _missing("checkout.session", session_id, "session")
             return copy.deepcopy(session)
 
+    def session_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, like Stripe's list; `limit` 1 to 100 (default 10), no pagination."""
+        limit = _int_param(params.get("limit", "10"), "limit", minimum=1)
+        if limit > 100:
+            raise StripeError(400, "This value must be less than or equal to 100.", param="limit")
+        with self.lock:
+            self.expire_due()
+            sessions = list(reversed(self.sessions.values()))
+            return {
+                "object": "list",
+                "data": copy.deepcopy(sessions[:limit]),
+                "has_more": len(sessions) > limit,
+                "url": "/v1/checkout/sessions",
+            }
+
     def session_expire(self, session_id: str) -> dict[str, Any]:
         with self.lock:
+            self.expire_due()
             session = self.sessions.get(session_id)
             if session is None:
                 raise _missing("checkout.session", session_id, "session")
@@ -290,21 +555,37 @@ class Standin:
                     400,
                     f'Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "{session["status"]}".',
                 )
-            session["status"] = "expired"
-            session["url"] = None
-            self._emit("checkout.session.expired", session)
+            self._expire(session)
             return copy.deepcopy(session)
 
     def session_pay(
-        self, session_id: str, card_number: str, *, three_d_secure: str | None = None
+        self,
+        session_id: str,
+        card_number: str,
+        *,
+        three_d_secure: str | None = None,
+        method: str = "card",
     ) -> dict[str, Any]:
         """Charge a test card. Returns the session; raises StripeError(402) on a decline.
 
         With a 3-D Secure card and `three_d_secure=None`, returns {"requires_action": token}
-        for the hosted page to show the challenge.
+        for the hosted page to show the challenge. `method="delayed"` pays by bank debit
+        instead: the session completes unpaid and `session_async_result` settles it.
         """
         with self.lock:
+            self.expire_due()
             session = self._open_session(session_id)
+            if method not in ("card", "delayed"):
+                raise StripeError(400, "Invalid method: must be card or delayed", param="method")
+            kind = "card" if method == "card" else "us_bank_account"
+            if kind not in session["payment_method_types"]:
+                raise StripeError(
+                    400,
+                    f"This Checkout Session does not accept {kind} payments (payment_method_types: {', '.join(session['payment_method_types'])}).",
+                    param="method",
+                )
+            if method == "delayed":
+                return self._complete_delayed(session)
             number = re.sub(r"\D", "", card_number or "")
             if number in _DECLINES:
                 decline_code, message = _DECLINES[number]
@@ -336,6 +617,7 @@ class Standin:
     def session_authenticate(self, session_id: str, token: str, *, approve: bool) -> dict[str, Any]:
         """The 3-D Secure challenge's answer for a pending attempt (token from session_pay)."""
         with self.lock:
+            self.expire_due()
             self._open_session(session_id)
             number = self.session_private[session_id]["pending_3ds"].pop(token, None)
             if number is None:
@@ -359,7 +641,72 @@ class Standin:
         return session
 
     def _complete(self, session: dict[str, Any], number: str) -> dict[str, Any]:
-        now = int(time.time())
+        details = {"type": "card", "card": {"brand": "visa", "last4": number[-4:]}}
+        intent_id = self._payment_create(session, details, settled=True)
+        session.update(
+            status="complete",
+            payment_status="paid",
+            payment_intent=intent_id,
+            customer_details={"email": session["customer_email"]},
+            url=None,
+        )
+        self._emit("checkout.session.completed", session)
+        return copy.deepcopy(session)
+
+    def _complete_delayed(self, session: dict[str, Any]) -> dict[str, Any]:
+        # Like Stripe's bank debits: the session completes and its payment intent exists
+        # ("processing", charge "pending"), but nothing is paid until the async result.
+        details = {
+            "type": "us_bank_account",
+            "us_bank_account": {"bank_name": "STRIPE TEST BANK", "last4": "6789"},
+        }
+        intent_id = self._payment_create(session, details, settled=False)
+        self.session_private[session["id"]]["async_pending"] = True
+        session.update(
+            status="complete",
+            payment_status="unpaid",
+            payment_intent=intent_id,
+            customer_details={"email": session["customer_email"]},
+            url=None,
+        )
+        self._emit("checkout.session.completed", session)
+        return copy.deepcopy(session)
+
+    def session_async_result(self, session_id: str, outcome: str) -> dict[str, Any]:
+        """Settle a delayed payment: emits checkout.session.async_payment_succeeded or _failed."""
+        if outcome not in ("succeeded", "failed"):
+            raise StripeError(400, "Invalid outcome: must be succeeded or failed", param="outcome")
+        with self.lock:
+            session = self.sessions.get(session_id)
+            if session is None:
+                raise _missing("checkout.session", session_id, "session")
+            private = self.session_private[session_id]
+            if not private["async_pending"]:
+                raise StripeError(
+                    400, "This Checkout Session has no delayed payment waiting for a result."
+                )
+            private["async_pending"] = False
+            intent = self.payment_intents[session["payment_intent"]]
+            charge = self.charges[intent["latest_charge"]]
+            if outcome == "succeeded":
+                charge.update(status="succeeded", paid=True)
+                intent.update(status="succeeded", amount_received=intent["amount"])
+                session["payment_status"] = "paid"
+            else:
+                charge.update(
+                    status="failed",
+                    failure_code="debit_not_authorized",
+                    failure_message="The customer notified their bank that this payment was unauthorized.",
+                )
+                intent.update(status="requires_payment_method")
+            self._emit(f"checkout.session.async_payment_{outcome}", session)
+            return copy.deepcopy(session)
+
+    def _payment_create(
+        self, session: dict[str, Any], details: dict[str, Any], *, settled: bool
+    ) -> str:
+        """A payment intent and its charge for the session's total; returns the intent id."""
+        now = self.now()
         metadata = dict(self.session_private[session["id"]]["intent_metadata"])
         intent_id, charge_id = _id("pi"), _id("ch")
         amount, currency = session["amount_total"], session["currency"]
@@ -372,14 +719,13 @@ class Standin:
             "captured": True,
             "created": now,
             "currency": currency,
+            "failure_code": None,
+            "failure_message": None,
             "livemode": False,
             "metadata": metadata,
-            "paid": True,
+            "paid": settled,
             "payment_intent": intent_id,
-            "payment_method_details": {
-                "type": "card",
-                "card": {"brand": "visa", "last4": number[-4:]},
-            },
+            "payment_method_details": details,
             "refunded": False,
             "refunds": {
                 "object": "list",
@@ -388,29 +734,22 @@ class Standin:
                 "total_count": 0,
                 "url": f"/v1/charges/{charge_id}/refunds",
             },
-            "status": "succeeded",
+            "status": "succeeded" if settled else "pending",
         }
         self.payment_intents[intent_id] = {
             "id": intent_id,
             "object": "payment_intent",
             "amount": amount,
-            "amount_received": amount,
+            "amount_received": amount if settled else 0,
             "created": now,
             "currency": currency,
             "latest_charge": charge_id,
             "livemode": False,
             "metadata": metadata,
-            "status": "succeeded",
+            "payment_method_types": [details["type"]],
+            "status": "succeeded" if settled else "processing",
         }
-        session.update(
-            status="complete",
-            payment_status="paid",
-            payment_intent=intent_id,
-            customer_details={"email": session["customer_email"]},
-            url=None,
-        )
-        self._emit("checkout.session.completed", session)
-        return copy.deepcopy(session)
+        return intent_id
 
     # --- Payment intents, charges, refunds -------------------------------------------
 
@@ -433,6 +772,7 @@ class Standin:
             return copy.deepcopy(self.refunds[refund_id])
 
     def refund_create(self, params: dict[str, Any]) -> dict[str, Any]:
+        _refuse_unknown(params, REFUND_CREATE_PARAMS)
         if params.get("payment_intent"):
             intent = self.payment_intents.get(params["payment_intent"])
             if intent is None:
@@ -469,7 +809,7 @@ class Standin:
             "object": "refund",
             "amount": amount,
             "charge": charge["id"],
-            "created": int(time.time()),
+            "created": self.now(),
             "currency": charge["currency"],
             "metadata": _metadata(params.get("metadata"), "metadata"),
             "payment_intent": charge["payment_intent"],
@@ -512,7 +852,7 @@ class Standin:
             "id": _id("evt"),
             "object": "event",
             "api_version": API_VERSION,
-            "created": int(time.time()),
+            "created": self.now(),
             "data": {"object": copy.deepcopy(obj)},
             "livemode": False,
             "pending_webhooks": 1,
@@ -529,6 +869,7 @@ class Standin:
 
     def events_list(self, *, event_type: str = "", related_to: str = "") -> list[dict[str, Any]]:
         with self.lock:
+            self.expire_due()
             records = list(self.events)
         result = []
         for record in records:
@@ -760,19 +1101,29 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- /v1/: the API the stripe client calls ----------------------------------------------
 
+    def _invalid_key(self) -> StripeError:
+        shown = (self.headers.get("Authorization") or "").removeprefix("Bearer ")[:8]
+        return StripeError(401, f"Invalid API Key provided: {shown}***")
+
     def _api(self, method: str, path: str, body: str) -> None:
-        auth = self.headers.get("Authorization") or ""
-        if auth != f"Bearer {self.standin.api_key}":
-            shown = auth.removeprefix("Bearer ")[:8]
-            raise StripeError(401, f"Invalid API Key provided: {shown}***")
+        fault = self.standin.fault_take(path)
+        if fault is not None:
+            self._fault(fault, body)
+            return
+        if (self.headers.get("Authorization") or "") != f"Bearer {self.standin.api_key}":
+            raise self._invalid_key()
         params = self._params(body)
         standin = self.standin
+        version = self.headers.get("Stripe-Version") or ""
         routes = [
             (
                 "POST",
                 r"/v1/checkout/sessions",
-                lambda: standin.session_create(params, base_url=self._base_url()),
+                lambda: standin.session_create(
+                    params, base_url=self._base_url(), api_version=version
+                ),
             ),
+            ("GET", r"/v1/checkout/sessions", lambda: standin.session_list(params)),
             ("GET", r"/v1/checkout/sessions/(?P<id>[\w-]+)", lambda id: standin.session_get(id)),
             (
                 "POST",
@@ -802,6 +1153,35 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(status, data, headers)
                 return
         raise StripeError(404, f"Unrecognized request URL ({method}: {path}).")
+
+    def _fault(self, fault: Fault, body: str) -> None:
+        """Answer an API request as the injected fault says, touching no state."""
+        if fault.mode == "hang":
+            # The request was read; answer nothing until released, then drop the connection
+            # (the request is lost, so nothing was created).
+            fault.released.wait(fault.hang_seconds)
+            self.close_connection = True
+            return
+        if fault.mode == "error_401":
+            raise self._invalid_key()
+        if fault.mode == "error_500":
+            raise StripeError(
+                500,
+                "Something went wrong on Stripe's end (injected by the stand-in: error_500).",
+                type="api_error",
+            )
+        try:
+            param = next(iter(self._params(body)), "id")
+        except ValueError:
+            param = "id"
+        raise StripeError(
+            400,
+            f"You passed an empty string for '{param}'. We assume empty values are an attempt to "
+            f"unset a parameter; however '{param}' cannot be unset. You should remove '{param}' "
+            "from your request or supply a non-empty value. (Injected by the stand-in: error_400.)",
+            code="parameter_invalid_empty",
+            param=param,
+        )
 
     # --- /_standin/: controls for tests ------------------------------------------------
 
@@ -846,8 +1226,30 @@ class Handler(BaseHTTPRequestHandler):
                 match.group(1),
                 str(params.get("card", "")),
                 three_d_secure=params.get("three_d_secure") or "approve",
+                method=str(params.get("method") or "card"),
             )
             self._json(200, outcome)
+        elif (
+            match := re.fullmatch(r"/_standin/sessions/([\w-]+)/async_result", path)
+        ) and method == "POST":
+            outcome = str(params.get("outcome", ""))
+            self._json(200, standin.session_async_result(match.group(1), outcome))
+        elif path == "/_standin/faults" and method in ("GET", "POST"):
+            if method == "POST":
+                fault = standin.fault_set(
+                    mode=params.get("mode"),
+                    count=params.get("count"),
+                    path_prefix=params.get("path_prefix"),
+                    hang_seconds=params.get("hang_seconds"),
+                )
+            else:
+                fault = standin.fault_get()
+            self._json(200, fault)
+        elif path == "/_standin/clock" and method in ("GET", "POST"):
+            if method == "POST":
+                self._json(200, standin.clock_advance(params.get("advance", "")))
+            else:
+                self._json(200, standin.clock())
         elif (
             match := re.fullmatch(r"/_standin/sessions/([\w-]+)/expire", path)
         ) and method == "POST":
@@ -943,6 +1345,8 @@ class StandinServer:
     """The stand-in on 127.0.0.1 in a background thread: `server.start()`, `server.url`, `server.stop()`.
 
     `port=0` picks a free port. `state` is the `Standin` (tests may also use the HTTP controls).
+    Both `start()` and `serve_forever()` also run the sweeper, a thread that expires due
+    sessions about once a second, so their webhooks come without anyone asking.
     """
 
     def __init__(
@@ -975,8 +1379,11 @@ class StandinServer:
         self.host, self.port = self.httpd.server_address[:2]
         self.url = f"http://{self.host}:{self.port}"
         self._thread: threading.Thread | None = None
+        self._sweeper: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def start(self) -> StandinServer:
+        self._start_sweeper()
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="stripe-standin", daemon=True
         )
@@ -984,8 +1391,26 @@ class StandinServer:
         return self
 
     def serve_forever(self) -> None:
+        self._start_sweeper()
         self.httpd.serve_forever()
 
     def stop(self) -> None:
+        """Stop serving; requests hanging under a fault are released, not waited for."""
+        self._stopping.set()
+        self.state.release_hangs()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def _start_sweeper(self) -> None:
+        if self._sweeper is None:
+            self._sweeper = threading.Thread(
+                target=self._sweep, name="stripe-standin-sweeper", daemon=True
+            )
+            self._sweeper.start()
+
+    def _sweep(self) -> None:
+        while not self._stopping.wait(SWEEP_INTERVAL_SECONDS):
+            try:
+                self.state.expire_due()
+            except Exception as exc:  # noqa: BLE001  one bad pass must not end all expiry
+                self.state.log(f"sweeper: {exc!r}")
