@@ -266,8 +266,8 @@ def checkout_session_create(
     }
     if expires_at is not None:
         params["expires_at"] = int(expires_at.timestamp())
-    if payment_method_types:
-        params["payment_method_types"] = list(payment_method_types)
+    if payment_method_types:  # API 2026-09-30+: a filter on the dashboard's payment methods
+        params["allowed_payment_method_types"] = list(payment_method_types)
     if customer_email:
         params["customer_email"] = customer_email
     try:

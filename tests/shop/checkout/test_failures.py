@@ -1,7 +1,8 @@
 """What the customer and the database are left with when something fails after "Pay": Stripe
 unreachable or hanging, a cancel and a second try, a second click, a payment page left open, a
 return before the payment is confirmed, an order whose page was never opened. The real stripe
-client, the stand-in (or a dead or silent port) over HTTP; issue 13's cases 0, 1, 4 and 7."""
+client, the stand-in (its faults and clock, or a dead or silent port) over HTTP: issue 13's
+cases 0, 1, 4 and 7 (2, 3 and 6 need PostgreSQL or a broker: test_failures_postgresql.py)."""
 
 import socket
 import threading
@@ -23,6 +24,17 @@ from shop.order.utils import OrderCreator
 from shop.payment.models import CheckoutAttempt
 from shop.payment.services import ORPHAN_AFTER, payments_reconcile
 from tests.shop.checkout.conftest import checkout_to_stripe, messages_of
+from tests.stripe_standin import stripe_client
+
+
+def post_event(client, event):
+    return client.post(
+        "/checkout/stripe/webhook/",
+        data=event.payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=event.signature_header,
+    )
+
 
 Basket = get_model("basket", "Basket")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
@@ -130,7 +142,6 @@ def test_cancel_then_pay_again_places_a_second_order_and_pays_it_once(ready, str
 def assert_nothing_held_and_basket_back(client):
     assert held() == (0, 0, 0)
     assert list(Order.objects.values_list("status", flat=True)) == ["Cancelled"]
-    assert CheckoutAttempt.objects.count() == 0
     lines, codes, total, _ = basket_as_left(client)
     assert (lines, codes, total) == ([("RELEAF-2OZ", 1)], ["GETINFUSED"], Decimal("22.00"))
     assert Basket.objects.get(lines__isnull=False).status == Basket.OPEN
@@ -142,6 +153,7 @@ def test_stripe_unreachable_gives_the_basket_back_with_its_code(ready, stripe_st
         assert response.url == "/basket/"
         assert PROVIDER_DOWN_MESSAGE in messages_of(ready.get("/basket/"))
     assert_nothing_held_and_basket_back(ready)
+    assert CheckoutAttempt.objects.count() == 0
 
     # Stripe is back: the same basket pays at the discounted price.
     response = ready.post("/checkout/preview/", PAY)
@@ -163,6 +175,28 @@ def test_a_hanging_stripe_costs_the_deadline_then_gives_the_basket_back(ready, s
     assert waited < 1.5 + 3  # the deadline, not 3 × 30 s of attempts
     assert PROVIDER_DOWN_MESSAGE in messages_of(ready.get("/basket/"))
     assert_nothing_held_and_basket_back(ready)
+
+
+@pytest.mark.parametrize(
+    "mode,retries",
+    [("error_500", 2), ("error_400", 0), ("error_401", 0), ("hang", 0)],
+    ids=["500 three times", "a rejected parameter", "a rejected key", "hanging"],
+)
+def test_stripe_failing_at_pay_gives_the_basket_back(ready, standin_faults, mode, retries):
+    hang = {"hang_seconds": 30} if mode == "hang" else {}
+    standin_faults.fault(mode, path_prefix="/v1/checkout/sessions", **hang)
+    deadline = 2 if mode == "hang" else settings.STRIPE_REQUEST_DEADLINE_SECONDS
+    with override_settings(
+        STRIPE_MAX_NETWORK_RETRIES=retries, STRIPE_REQUEST_DEADLINE_SECONDS=deadline
+    ):
+        response = checkout_to_stripe(ready)
+    assert response.url == "/basket/"
+    assert PROVIDER_DOWN_MESSAGE in messages_of(ready.get("/basket/"))
+    assert_nothing_held_and_basket_back(ready)
+    assert CheckoutAttempt.objects.count() == 0
+    assert standin_faults.faults()["affected"] == retries + 1
+    standin_faults.clear_faults()
+    assert ready.post("/checkout/preview/", PAY).url == CheckoutAttempt.objects.get().url
 
 
 # --- 4. A second click on "Pay"; coming back while the payment page is open -------------------
@@ -214,10 +248,23 @@ def test_the_session_carries_a_short_expiry_and_cards_only(ready, stripe_standin
     before = timezone.now()
     checkout_to_stripe(ready)
     attempt = CheckoutAttempt.objects.get()
-    minutes = settings.SHOP_CHECKOUT_SESSION_MINUTES
-    assert minutes == 30
+    assert settings.SHOP_CHECKOUT_SESSION_MINUTES == 30
     lifetime = attempt.expires_at - before
     assert timezone.timedelta(minutes=30) <= lifetime < timezone.timedelta(minutes=31)
+    raw = stripe_client().v1.checkout.sessions.retrieve(attempt.session_id)
+    assert raw["payment_method_types"] == ["card"]
+
+
+def test_an_expired_session_gives_the_basket_back(ready, standin_clock, client):
+    checkout_to_stripe(ready)
+    attempt = CheckoutAttempt.objects.get()
+    standin_clock.advance_clock(31 * 60)  # Stripe expires it and says so
+    (event,) = standin_clock.events(type="checkout.session.expired", related_to=attempt.session_id)
+    assert post_event(client, event).status_code == 200
+    assert held() == (0, 0, 0)
+    lines, codes, _, shown = basket_as_left(ready)
+    assert (lines, codes) == ([("RELEAF-2OZ", 1)], ["GETINFUSED"])
+    assert EXPIRED_MESSAGE in shown
 
 
 # --- 7. The return page before the payment is confirmed --------------------------------------
@@ -238,6 +285,38 @@ def test_the_return_page_waits_when_stripe_cannot_be_asked(ready, stripe_standin
     # It refreshes itself: once Stripe answers, the customer lands on the thank-you page.
     assert ready.get(page.wsgi_request.get_full_path()).url == "/checkout/thank-you/"
     assert Order.objects.get().status == "Paid"
+
+
+@override_settings(SHOP_STRIPE_PAYMENT_METHOD_TYPES=[])  # Stripe chooses: bank debits too
+@pytest.mark.parametrize("outcome", ["succeeded", "failed"])
+def test_a_delayed_payment_waits_then_pays_or_gives_the_basket_back(
+    ready, stripe_standin, client, outcome
+):
+    checkout_to_stripe(ready)
+    attempt = CheckoutAttempt.objects.get()
+    assert stripe_standin.pay(attempt.session_id, method="delayed").status_code == 200
+    page = ready.get(f"/checkout/stripe/return/?session_id={attempt.session_id}")
+    assert page.status_code == 200 and "confirming your payment" in page.content.decode()
+    (completed,) = stripe_standin.events(
+        type="checkout.session.completed", related_to=attempt.session_id
+    )
+    assert post_event(client, completed).status_code == 200
+    assert Order.objects.get().status == "Pending payment"  # complete, not paid yet
+
+    stripe_standin.async_result(attempt.session_id, outcome)
+    (event,) = stripe_standin.events(
+        type=f"checkout.session.async_payment_{outcome}", related_to=attempt.session_id
+    )
+    assert post_event(client, event).status_code == 200
+    after = ready.get(f"/checkout/stripe/return/?session_id={attempt.session_id}")
+    if outcome == "succeeded":
+        assert (Order.objects.get().status, held()) == ("Paid", (1, 1, 1))
+        assert after.url == "/checkout/thank-you/"
+    else:
+        assert (Order.objects.get().status, held()) == ("Cancelled", (0, 0, 0))
+        assert after.url == "/basket/"
+        lines, codes, _, _ = basket_as_left(ready)
+        assert (lines, codes) == ([("RELEAF-2OZ", 1)], ["GETINFUSED"])
 
 
 def test_returning_without_paying_offers_the_open_page_again(ready, stripe_standin):
