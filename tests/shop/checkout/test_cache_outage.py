@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -60,12 +61,62 @@ class HangingRedis:
             conn.close()
 
 
-def _redis_cache_at(port: int) -> dict:
+class RedisProxy:
+    """Forwards to the configured Redis until `cut()`: then drops every connection and closes each
+    new one at once (a Redis that went away), until `restore()`."""
+
+    def __init__(self, upstream: tuple[str, int]):
+        self.upstream, self.cut_off = upstream, False
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.port = self.listener.getsockname()[1]
+        self.open: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client = self.listener.accept()[0]
+            except OSError:  # closed
+                return
+            if self.cut_off:
+                client.close()
+                continue
+            server = socket.create_connection(self.upstream)
+            self.open += [client, server]
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            source.close()
+            target.close()
+
+    def cut(self):
+        self.cut_off = True
+        for conn in self.open:
+            conn.close()
+        self.open = []
+
+    def restore(self):
+        self.cut_off = False
+
+    def close(self):
+        self.cut()
+        self.listener.close()
+
+
+def _redis_cache_at(port: int, db: int = 0) -> dict:
     # The options production gets from base.py; a fresh port is a fresh django-redis pool.
     return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "LOCATION": f"redis://127.0.0.1:{port}/{db}",
             "OPTIONS": settings.CACHE_REDIS_OPTIONS,
         }
     }
@@ -170,6 +221,33 @@ def test_no_page_is_kept_while_redis_is_down(small_jar, dead_cache):
     page = Client().get(url).content
     assert b"36.50" in page
     assert b"34.00" not in page
+
+
+@pytest.mark.redis
+def test_an_edit_made_while_redis_was_away_shows_when_it_is_back(small_jar):
+    """The version bump the cache missed is made once it answers: the page kept before the outage
+    (still in Redis, under the old version) is not served after it."""
+    location = urlsplit(settings.CACHES["default"]["LOCATION"])
+    proxy = RedisProxy((location.hostname, location.port or 6379))
+    url = small_jar.parent.get_absolute_url()
+    caches = _redis_cache_at(proxy.port, db=int(location.path.strip("/") or 0))
+    try:
+        with override_settings(CACHES=caches, SHOP_CACHE_SKIP_SECONDS=0.2):
+            cache.clear()
+            assert b"34.00" in Client().get(url).content  # kept in Redis
+            proxy.cut()
+            record = small_jar.stockrecords.get()
+            record.price = Decimal("36.50")
+            record.save()  # its version bump does not reach Redis
+            assert b"36.50" in Client().get(url).content  # rendered: the cache is away
+            proxy.restore()
+            time.sleep(0.3)  # the skip is over
+            page = Client().get(url).content
+            assert b"36.50" in page
+            assert b"34.00" not in page
+            assert page_cache_version() is not None  # the page cache is in use again
+    finally:
+        proxy.close()
 
 
 def test_a_hanging_redis_costs_one_timeout_then_is_skipped(
