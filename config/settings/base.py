@@ -146,7 +146,27 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
+# --- Caching -----------------------------------------------------------------
+# A cache is an optimisation: when Redis is down or hangs, pages render from the database. With
+# IGNORE_EXCEPTIONS django-redis answers a failed call as a miss (get: the default, get_many: {},
+# set/add/incr/delete: None); short socket timeouts bound a hanging Redis, and shop.store.cache then
+# skips it for SHOP_CACHE_SKIP_SECONDS (one log line), so a page pays at most one timeout. Options
+# in CACHE_URL's query (e.g. ?socket_timeout=0.5) win. Production sets CACHE_URL, never CACHES.
+CACHE_REDIS_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": 0.25,  # seconds; Redis answers in well under a millisecond
+    "SOCKET_TIMEOUT": 0.25,
+    "REDIS_CLIENT_CLASS": "shop.store.cache.Redis",
+}
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    CACHES["default"]["OPTIONS"] = {**CACHE_REDIS_OPTIONS, **CACHES["default"].get("OPTIONS", {})}
+SHOP_CACHE_SKIP_SECONDS = 5.0
+# The discount-code rate limit (shop.basket.services) lets attempts through while the cache is
+# down, and logs it: refusing every code would stop sales.
+RATELIMIT_FAIL_OPEN = True
+# Reads the cache, else the database; writes the database, then the cache (a failed cache write
+# is a miss later). Messages: cookie, else session (Django's FallbackStorage, the default).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Static and media ---------------------------------------------------------
@@ -187,6 +207,15 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_out": str(BROKER_DIR),
         "control_folder": str(BROKER_DIR / "control"),  # default is ./control in the cwd
     }
+elif CELERY_BROKER_URL.startswith("redis"):
+    # A publish (a web process enqueues after commit, robust=True: a failure is logged, the
+    # response goes on) must fail fast when Redis is down or hangs. Without these kombu retries
+    # the connection until broker_connection_timeout and waits forever on a silent socket.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 0.5,  # seconds
+        "socket_timeout": 1.0,  # synchronous commands (a publish); BRPOP has its own timeout
+        "max_retries": 1,  # connection attempts per publish (the worker's own: below)
+    }
 CELERY_RESULT_BACKEND = env(
     "CELERY_RESULT_BACKEND", default=f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
 )
@@ -195,6 +224,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Worst case for one publish from a web process: a dead broker refuses at once (two attempts), a
+# hanging one costs about 1.3 s (socket timeouts above, one retry 0.2 s later), then
+# OperationalError. Workers keep reconnecting on their own (broker_connection_max_retries: 100).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0  # seconds, over all connection attempts of one publish
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

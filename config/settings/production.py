@@ -11,7 +11,7 @@ try:
     SECRET_KEY = env("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
     DATABASES = {"default": env.db("DATABASE_URL")}
-    CACHES = {"default": env.cache("CACHE_URL")}
+    env("CACHE_URL")  # required; base.py builds CACHES (and its Redis options) from it
     CELERY_BROKER_URL = env("CELERY_BROKER_URL")
     SITE_URL = env("SITE_URL").rstrip("/")
     STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
@@ -30,7 +30,6 @@ if not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):  # empty would mean the lo
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 

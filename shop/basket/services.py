@@ -1,15 +1,18 @@
 """Writes on the basket: applying a discount code, now or once the basket has a line."""
 
 import enum
+import logging
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 from oscar.apps.basket.signals import voucher_addition
 from oscar.core.loading import get_class
 
 from shop.voucher.selectors import code_normalize, voucher_find_usable
 
 Applicator = get_class("offer.applicator", "Applicator")
+
+logger = logging.getLogger(__name__)
 
 PENDING_CODE_SESSION_KEY = "shop_pending_code"
 
@@ -22,15 +25,26 @@ class CodeResult(enum.Enum):
 
 
 def code_attempt_limited(*, request) -> bool:
-    """Counts one attempt for this visitor (IP address); True once over SHOP_CODE_RATE_LIMIT."""
-    return is_ratelimited(
+    """Counts one attempt for this visitor (IP address); True once over SHOP_CODE_RATE_LIMIT.
+
+    The count lives in the cache; while it does not answer every attempt is let through
+    (RATELIMIT_FAIL_OPEN: django-ratelimit then answers None) and logged."""
+    usage = get_usage(
         request,
         group="shop-code",
         key="ip",
         rate=settings.SHOP_CODE_RATE_LIMIT,
-        method=is_ratelimited.ALL,
+        method=get_usage.ALL,
         increment=True,
     )
+    if usage is not None:
+        return usage["should_limit"]
+    if getattr(settings, "RATELIMIT_ENABLE", True):
+        logger.warning(
+            "code rate limit: the cache does not answer, attempt let through",
+            extra={"rate_limit_group": "shop-code", "rate": settings.SHOP_CODE_RATE_LIMIT},
+        )
+    return False
 
 
 def basket_code_apply(*, request, code: str) -> CodeResult:

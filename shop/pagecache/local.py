@@ -44,7 +44,7 @@ class LocalPages:
 
     def put(self, key: str, version: str, entry, seconds: float) -> None:
         with self._lock:
-            if version != self._version:
+            if version is None or version != self._version:
                 return
             if len(self._pages) >= MAX_PAGES:
                 self._pages = {}

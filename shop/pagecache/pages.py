@@ -14,7 +14,6 @@ unless the view marked it with `server_cache_only` (kept here, never by browsers
 
 import hashlib
 import logging
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -25,7 +24,8 @@ from django.middleware.csrf import get_token
 
 from shop.pagecache.context_processors import PLACEHOLDER
 from shop.pagecache.local import local_pages
-from shop.pagecache.services import VERSION_KEY, basket_version_key
+from shop.pagecache.selectors import version_current
+from shop.pagecache.services import VERSION_KEY, basket_version_key, page_cache_settle
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +63,15 @@ def shared_page(request, name: str, render: Callable[[], HttpResponse]) -> HttpR
     if settings.SHOP_PAGE_CACHE_SECONDS <= 0:
         return render()
     try:
-        key, versions, entry = _lookup(request, name)
+        found = _lookup(request, name)
     except BadSignature:  # a basket cookie we did not sign
         return render()
     except Exception:
         logger.exception("page cache: the cache does not answer, serving uncached")
         return render()
+    if found is None:  # the cache does not answer: the view renders, nothing is kept
+        return render()
+    key, versions, entry = found
     if entry is not None:
         return _respond(request, entry)
 
@@ -92,7 +95,8 @@ def shared_page(request, name: str, render: Callable[[], HttpResponse]) -> HttpR
 
 def _lookup(request, name: str):
     """(key, data versions, stored page or None): from this process's copy (local.py), else in
-    one round trip to the cache."""
+    one round trip to the cache; None when the cache does not answer (no version to trust)."""
+    page_cache_settle()
     version_keys = [VERSION_KEY]
     basket_cookie = request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN)
     if basket_cookie:
@@ -109,13 +113,11 @@ def _lookup(request, name: str):
             version, entry = held
             return key, (version,), entry
     found = cache.get_many([*version_keys, key])
-    for version_key in version_keys:
-        if version_key not in found:
-            # Never a fixed fallback: a page stored under it could outlive an eviction of
-            # the version and be served stale.
-            cache.add(version_key, uuid.uuid4().hex, timeout=None)
-            found[version_key] = cache.get(version_key)
-    versions = tuple(found[version_key] for version_key in version_keys)
+    # Never a fixed fallback for a missing version: a page stored under it could outlive an
+    # eviction of the version and be served stale.
+    versions = tuple(version_current(k, found.get(k)) for k in version_keys)
+    if None in versions:
+        return None
     if not basket_cookie:
         local_pages.read_version(versions[0])
     stored = found.get(key)

@@ -1,5 +1,6 @@
 """Production settings: complete with a realistic environment, loud when a secret is missing."""
 
+import json
 import os
 import subprocess
 import sys
@@ -44,3 +45,30 @@ def test_a_missing_secret_stops_boot_with_a_clear_message():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "Production settings: Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_keeps_redis_a_cache_with_short_timeouts():
+    """base.py's Redis options reach production, which only requires CACHE_URL."""
+    show = (
+        "import json; from django.conf import settings as s; print(json.dumps("
+        "[s.CACHES['default'], s.CELERY_BROKER_TRANSPORT_OPTIONS, s.RATELIMIT_FAIL_OPEN]))"
+    )
+    result = _manage("shell", "-c", show, env=REALISTIC_ENV)
+    assert result.returncode == 0, result.stderr
+    cache, broker_options, fail_open = json.loads(result.stdout.strip().splitlines()[-1])
+    assert cache == {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://redis.internal:6379/1",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+            "REDIS_CLIENT_CLASS": "shop.store.cache.Redis",
+        },
+    }
+    assert broker_options == {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 1.0,
+        "max_retries": 1,
+    }
+    assert fail_open is True
