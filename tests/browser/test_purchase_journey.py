@@ -223,3 +223,50 @@ def test_a_failed_3d_secure_check_then_a_card_that_pays(page, screenshot, shop):
 
     _pay(page, PAYS)
     _assert_thank_you(page, lambda name: screenshot(page, name), "bo@example.com")
+
+
+def test_cancel_on_the_payment_page_change_the_cart_then_pay_once(page, screenshot, shop):
+    """Issue 13: cancel on Stripe's page, change the basket, pay: one paid order (the
+    cancelled one keeps nothing), at the new total with the code."""
+    page.goto(shop.get_absolute_url())
+    _basket_with_code(page, lambda name: None)
+    _guest_checkout(page, lambda name: None, "cy@example.com")
+    page.get_by_role("link", name="Cancel and return to the shop").click()
+    page.wait_for_url("**/basket/")
+    assert "nothing was charged" in _text(page.locator("#messages"))
+    _assert_basket_totals(page)
+    screenshot(page, "cancelled-basket-back")
+
+    page.get_by_label("Quantity").fill("2")
+    page.get_by_role("button", name="Update").click()
+    page.wait_for_url("**/basket/")
+    totals = _text(page.locator("#basket_totals"))
+    assert "-$12.00" in totals and "$56.00" in totals  # $68 - $12, free shipping from $50
+    page.get_by_role("link", name="Proceed to checkout").click()
+    page.wait_for_url(re.compile(r".*/checkout/(preview/)?$"))
+    if page.url.endswith("/checkout/"):  # asked who is buying again
+        page.get_by_label("My email address is").fill("cy@example.com")
+        page.get_by_label("I am a new customer and want to checkout as a guest").check()
+        page.get_by_role("button", name="Continue").click()
+    while "/preview/" not in page.url:
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+    assert "$56.00" in _text(page.locator("main"))
+    page.get_by_role("button", name="Pay securely with Stripe").click()
+    page.wait_for_url(re.compile(r".*/pay/cs_[\w-]+$"))
+    page.get_by_label("Card number").fill(PAYS)
+    page.get_by_label("Expiry date (MM / YY)").fill("12 / 34")
+    page.get_by_label("Security code (CVC)").fill("123")
+    page.get_by_role("button", name="Pay $56.00").click()
+    page.wait_for_url("**/checkout/thank-you/")
+    screenshot(page, "paid-after-cancel")
+
+    cancelled, paid = Order.objects.order_by("pk")
+    assert (cancelled.status, paid.status) == ("Cancelled", "Paid")
+    assert paid.number == f"{cancelled.number}-2"
+    assert paid.total_incl_tax == Decimal("56.00")
+    assert paid.sources.get().amount_debited == Decimal("56.00")
+    assert [line.quantity for line in paid.lines.all()] == [2]
+    stock = paid.lines.get().stockrecord
+    stock.refresh_from_db()
+    assert stock.num_allocated == 2
