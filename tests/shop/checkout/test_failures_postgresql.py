@@ -198,3 +198,22 @@ def test_a_lock_held_past_the_lock_timeout_gives_a_message_not_a_hang(
     assert result["response"].url == "/basket/"
     assert BUSY_MESSAGE in messages_of(client.get("/basket/"))
     assert (Order.objects.count(), Basket.objects.get(lines__isnull=False).status) == (0, "Open")
+
+
+def test_a_double_click_on_pay_opens_one_page_and_the_loser_sees_it(store, stripe_standin):
+    product = store.children.get(upc="RELEAF-2OZ")
+    first = ready_to_pay(product, "ann@example.com")
+    second = Client()
+    second.cookies = first.cookies  # the same browser: one session, one basket
+    responses = all_at_once([place(first), place(second)])
+
+    attempt = CheckoutAttempt.objects.get()
+    assert sorted(r.url for r in responses) == sorted([attempt.url, "/basket/"])
+    assert (Order.objects.count(), Order.objects.get().status) == (1, "Pending payment")
+    basket = Basket.objects.get(pk=attempt.order.basket_id)
+    assert basket.status == Basket.FROZEN
+    assert list(basket.vouchers.values_list("code", flat=True)) == ["GETINFUSED"]
+    counters_match_the_orders(product)
+    page = first.get("/basket/").content.decode()
+    assert "Your payment page is still open" in page
+    assert first.get("/checkout/stripe/resume/").url == attempt.url
