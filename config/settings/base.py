@@ -403,9 +403,12 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 }
 # A Checkout Session (and the stock and code its order holds) lives this long; Stripe's minimum.
 SHOP_CHECKOUT_SESSION_MINUTES = env.int("SHOP_CHECKOUT_SESSION_MINUTES", default=30)
-# Payment methods offered on Stripe's page. Cards only by default: a delayed method (bank debits)
-# keeps the order pending for days; empty lets Stripe choose (the async webhooks are handled).
-SHOP_STRIPE_PAYMENT_METHOD_TYPES = env.list("SHOP_STRIPE_PAYMENT_METHOD_TYPES", default=["card"])
+# Payment methods offered on Stripe's page (of those switched on in its dashboard). Cards only by
+# default: a delayed method (bank debits) keeps the order pending for days; the async webhooks are
+# handled. An empty value means the default, like every variable here.
+SHOP_STRIPE_PAYMENT_METHOD_TYPES = env.list("SHOP_STRIPE_PAYMENT_METHOD_TYPES", default=[]) or [
+    "card"
+]
 # Pending orders whose webhook has not come after this many minutes are checked with Stripe.
 SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int("SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
 CELERY_BEAT_SCHEDULE["shop-payment-reconcile"] = {

@@ -19,15 +19,13 @@ from shop.basket.services import (
     code_attempt_limited,
 )
 from shop.checkout.services import checkout_pending_order
+from shop.checkout.views import EXPIRED_MESSAGE
 from shop.voucher.selectors import CODE_REFUSED_MESSAGE, code_normalize
 
 Product = get_model("catalogue", "Product")
 
 PENDING = settings.SHOP_ORDER_STATUS_PENDING
 CANCELLED = settings.SHOP_ORDER_STATUS_CANCELLED
-PAYMENT_ENDED_MESSAGE = (
-    "Your payment page timed out, so nothing was charged. Your basket is as you left it."
-)
 RATE_LIMITED_MESSAGE = (
     "That's a lot of codes in a short time. Please wait a few minutes and try again."
 )
@@ -56,7 +54,7 @@ class BasketView(oscar_views.BasketView):
     def get(self, request, *args, **kwargs):
         self.pending_order = checkout_pending_order(request=request)
         if self.pending_order is not None and self.pending_order.status == CANCELLED:
-            messages.info(request, PAYMENT_ENDED_MESSAGE)  # expired or released meanwhile
+            messages.info(request, EXPIRED_MESSAGE)  # expired or released meanwhile
         _apply_pending_code(request)
         return super().get(request, *args, **kwargs)
 
