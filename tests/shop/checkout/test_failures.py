@@ -207,7 +207,9 @@ def test_a_second_pay_shows_the_open_payment_page_not_an_empty_basket(ready, str
     attempt = CheckoutAttempt.objects.get()
     second = ready.post("/checkout/preview/", PAY)  # the basket is frozen for the first
     assert second.url == "/basket/"
-    page = ready.get("/basket/").content.decode()
+    page = ready.get("/basket/")
+    assert not [m for m in messages_of(page) if "add some items" in m]
+    page = page.content.decode()
     assert "Your payment page is still open" in page
     assert attempt.order.number in page and "$27.95" in page
     resume = ready.get("/checkout/stripe/resume/")
