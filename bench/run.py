@@ -1,6 +1,7 @@
 """`make bench`: our shop, stock Oscar 4.2.1 and a bare Django view, load-tested in one run.
 
-    .venv/bin/python -m bench.run [--duration 5] [--connections 8,32]
+    .venv/bin/python -m bench.run [--duration 5] [--connections 8,32] [--shoppers 32]
+        [--purchase-duration 60] [--only pages,purchase,followups]
 
 1. Prepares two databases on the same data (store_setup + generated products): ours and stock
    Oscar's (bench/settings/stock_oscar.py). SQLite files and a file cache in var/bench/, or, when
@@ -10,8 +11,12 @@
    (bench/pages.py), and prepares the requests to replay (baskets with their cookies, ...).
 3. Serves all three with gunicorn (config/gunicorn.py, sync workers, DEBUG off, collectstatic
    done) on 127.0.0.1:8501-8503 and runs wrk against every page at each connection count,
-   interleaving the configurations page by page so machine drift hits them alike.
-4. Prints the tables and writes them to bench/results/latest.md (and the raw numbers as JSON).
+   interleaving the configurations page by page so machine drift hits them alike. The signed-in
+   rows replay a signed-in customer's session cookie on both (rendered: no page cache).
+4. Purchase under load (bench/purchase.py): ours alone with PURCHASE_WORKERS gunicorn workers,
+   the Stripe stand-in on 127.0.0.1:8504 (webhooks to the served shop) and one Celery worker;
+   --shoppers buy for --purchase-duration seconds, then the database is checked.
+5. Prints the tables and writes them to bench/results/latest.md (and the raw numbers as JSON).
 Only ratios within one run mean anything: absolute numbers drift with the machine's load.
 """
 
