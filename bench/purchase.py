@@ -1,7 +1,7 @@
 """`make bench`'s purchase row: shoppers buying the cream through the whole checkout, under load.
 
     python -m bench.purchase load --shop URL --standin URL --product PATH [--shoppers 32]
-        [--duration 60] [--processes 4]          -> JSON on stdout: steps, purchases, errors
+        [--duration 60] [--processes 4] [--think 1]  -> JSON on stdout: steps, purchases, errors
     python -m bench.purchase check --standin URL --after-order N   (DJANGO_SETTINGS_MODULE set)
         -> JSON on stdout: the database invariants, each {"check", "ok", "detail"}
 
@@ -11,7 +11,10 @@ email, the shipping address (the browser follows the shipping method, payment me
 payment details redirects to the preview), "Pay" (POST /checkout/preview/ action=place_order,
 which redirects to the stand-in's hosted page), paying with 4242 4242 4242 4242 through the
 stand-in's test control (its time, not ours), and the return URL, followed to the thank-you page.
-A step is what a browser waits for: its request and the redirects it follows. A step fails on
+A step is what a browser waits for: its request and the redirects it follows. Between steps a
+shopper reads the page for `--think` seconds on average (0.5-1.5 times it, so shoppers don't
+move in lockstep); `--think 0` measures the saturated server instead, where a step's latency is
+mostly its wait in the queue of 32 shoppers for a few workers. A step fails on
 any status but 2xx/3xx, a redirect somewhere else than the journey's next page, an error
 message in Django's messages cookie, or a page without what it must show; the shopper then
 starts over as a new visitor. At the deadline each shopper finishes the purchase under way, so
@@ -30,6 +33,7 @@ import base64
 import http.client
 import json
 import multiprocessing
+import random
 import re
 import resource
 import sys
@@ -185,13 +189,19 @@ def _csrf(body: str) -> str:
     return match.group(1)
 
 
-def purchase(browser: Browser, product: str, timings: dict, where: dict, size: int) -> str:
+def purchase(
+    browser: Browser, product: str, timings: dict, where: dict, size: int, think: float = 0
+) -> str:
     """One whole purchase by a new visitor; returns the Checkout Session id. `where` says
-    which step it is at (for the error count), `size` which size it buys."""
+    which step it is at (for the error count), `size` which size it buys, `think` how long
+    the shopper reads each page on average."""
     browser.new_visitor()
+    pauses = random.Random(size)
 
     def step(key, *args, **kwargs):
         where["step"] = key
+        if think:
+            time.sleep(think * pauses.uniform(0.5, 1.5))
         started = time.perf_counter()
         try:
             return browser.go(*args, **kwargs)
@@ -250,7 +260,9 @@ def _shopper(args, deadline: float, out: dict, index: int) -> None:
         rounds += 1
         where: dict = {"step": None}
         try:
-            session_id = purchase(browser, args.product, out["timings"], where, index + rounds)
+            session_id = purchase(
+                browser, args.product, out["timings"], where, index + rounds, args.think
+            )
         except (StepFailed, OSError, http.client.HTTPException) as exc:
             with out["lock"]:
                 out["errors"].append(
@@ -520,6 +532,7 @@ def main() -> None:
     run.add_argument("--shoppers", type=int, default=32)
     run.add_argument("--duration", type=float, default=60)
     run.add_argument("--processes", type=int, default=4)
+    run.add_argument("--think", type=float, default=1.0, help="seconds a shopper reads a page")
     verify = commands.add_parser("check")
     verify.add_argument("--standin", required=True)
     verify.add_argument("--after-order", type=int, default=0, help="orders before the run")

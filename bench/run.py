@@ -355,11 +355,11 @@ def _webhooks_settled(timeout: float = 60) -> dict:
     }
 
 
-def _purchase_load(plan: dict, shoppers: int, duration: float) -> dict:
+def _purchase_load(plan: dict, shoppers: int, duration: float, think: float) -> dict:
     done = subprocess.run(
         [PYTHON, "-m", "bench.purchase", "load", "--shop", f"http://{HOST}:{PORTS['ours']}"]
         + ["--standin", f"http://{HOST}:{STANDIN_PORT}", "--product", plan["product"]["path"]]
-        + ["--shoppers", str(shoppers), "--duration", str(duration)],
+        + ["--shoppers", str(shoppers), "--duration", str(duration), "--think", str(think)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -395,12 +395,12 @@ def _purchase_run(variant: dict, plan: dict, args) -> dict:
     try:
         _wait_until_up("ours", processes["ours"])
         log(f"purchase: warming up ({workers} web workers)")
-        warm = _purchase_load(plan, 2, 2)
+        warm = _purchase_load(plan, 2, 2, 0)
         log(
             f"purchase: {args.shoppers} shoppers for {args.purchase_duration:g} s"
             f" (warm-up: {warm.get('purchases')} purchases, {warm.get('errors')} errors)"
         )
-        result = _purchase_load(plan, args.shoppers, args.purchase_duration)
+        result = _purchase_load(plan, args.shoppers, args.purchase_duration, args.think)
         if "error" in result:
             return result
         result["workers"] = workers
@@ -486,7 +486,8 @@ def _purchase_report(result: dict | None, args) -> str:
             else f"n/a (this run had {result['shoppers']} shoppers)"
         ),
     ]
-    return f"""{result["shoppers"]} shoppers for {result["duration"]:g} s against ours served by
+    return f"""{result["shoppers"]} shoppers, each reading every page for {args.think:g} s on average
+(`--think`), for {result["duration"]:g} s against ours served by
 gunicorn with {result["workers"]} sync workers, the Stripe stand-in (its webhooks to the served
 shop, racing the return page) and one Celery worker (solo pool: confirmation emails).
 **{result["purchases"]:,} purchases completed, {result["rate"]:.1f} a second**
@@ -838,6 +839,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--shoppers", type=int, default=32, help="the purchase row's concurrent shoppers"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=float(os.environ.get("BENCH_THINK_SECONDS", "1")),
+        help="seconds a shopper reads each page on average (0: no pause, a saturated server)",
     )
     parser.add_argument(
         "--purchase-duration",
