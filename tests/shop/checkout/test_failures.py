@@ -23,18 +23,8 @@ from shop.checkout.views import (
 from shop.order.utils import OrderCreator
 from shop.payment.models import CheckoutAttempt
 from shop.payment.services import ORPHAN_AFTER, payments_reconcile
-from tests.shop.checkout.conftest import checkout_to_stripe, messages_of
+from tests.shop.checkout.conftest import checkout_to_stripe, messages_of, post_event
 from tests.stripe_standin import stripe_client
-
-
-def post_event(client, event):
-    return client.post(
-        "/checkout/stripe/webhook/",
-        data=event.payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=event.signature_header,
-    )
-
 
 Basket = get_model("basket", "Basket")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
