@@ -232,6 +232,7 @@ class StripeReturnView(View):
         # Complete but unpaid (a delayed payment method) or Stripe could not be asked: wait.
         response = render(request, "oscar/checkout/payment_pending.html", {"order": order})
         response["Cache-Control"] = "no-store"
+        response["Refresh"] = "5"  # every browser reloads on it; the page has a link too
         return response
 
 

@@ -270,7 +270,7 @@ def test_the_return_page_waits_when_stripe_cannot_be_asked(ready, stripe_standin
         page = ready.get(f"/checkout/stripe/return/?session_id={attempt.session_id}")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "confirming your payment" in text and '<meta http-equiv="refresh"' in text
+    assert "confirming your payment" in text and page["Refresh"] == "5"
     assert "has been placed" not in text and "confirmation email has been sent" not in text
     assert page["Cache-Control"] == "no-store"
     assert Order.objects.get().status == "Pending payment"
