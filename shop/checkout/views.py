@@ -183,6 +183,14 @@ def _ended(request, order, message: str):
     return redirect("basket:summary")
 
 
+def _started_here(request, order) -> bool:
+    """This browser session sent the customer to pay for `order` (or was shown it paid)."""
+    return (
+        request.session.get(PENDING_ORDER_SESSION_KEY) == order.number
+        or request.session.get("checkout_order_id") == order.pk
+    )
+
+
 class StripeReturnView(View):
     """success_url: Stripe sends the customer here with the session id once they have paid
     (or, for a delayed payment method, once the payment has started)."""
@@ -206,6 +214,12 @@ class StripeReturnView(View):
                 session = None  # the webhook or reconciliation will finish it; we ask again
             attempt.refresh_from_db()
         order = attempt.order
+        if not _started_here(request, order):
+            # The session id in the URL is no credential: only the browser that started this
+            # checkout sees the order (its name and address), and its basket is nobody else's.
+            response = render(request, "oscar/checkout/payment_received.html", status=200)
+            response["Cache-Control"] = "no-store"
+            return response
         if order.status == settings.SHOP_ORDER_STATUS_CANCELLED:
             late = attempt.paid_at is not None
             return _ended(request, order, LATE_PAYMENT_MESSAGE if late else EXPIRED_MESSAGE)

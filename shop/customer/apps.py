@@ -1,5 +1,6 @@
 """Fork of oscar.apps.customer: registration and email change (views, forms, services) that do
-not reveal which addresses have accounts; adds the activation and email-change link pages."""
+not reveal which addresses have accounts; adds the activation and email-change link pages, and
+the erasure of a person's account and orders (receivers)."""
 
 import oscar.apps.customer.apps as apps
 from django.urls import path
@@ -11,6 +12,8 @@ class CustomerConfig(apps.CustomerConfig):
 
     def ready(self):
         super().ready()
+        from . import receivers  # noqa: F401  (erasure)
+
         self.activate_view = get_class("customer.views", "AccountActivateView")
         self.email_confirm_view = get_class("customer.views", "EmailChangeConfirmView")
 

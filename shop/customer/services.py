@@ -11,10 +11,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from oscar.core.compat import get_user_model
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
+
+from shop.order.services import orders_anonymise
 
 User = get_user_model()
 CustomerDispatcher = get_class("customer.utils", "CustomerDispatcher")
+Email = get_model("communication", "Email")
+VoucherApplication = get_model("voucher", "VoucherApplication")
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +116,20 @@ def account_email_change_confirm(*, token: str):
         user.email = new_email
         user.save(update_fields=["email"])
     return user
+
+
+def person_erase(*, email: str) -> None:
+    """Erase what the shop holds about `email` beyond guidance and follow-ups: their orders are
+    anonymised (shop.order.services.orders_anonymise says what they keep), the customer account
+    with that address is deleted (addresses, baskets, alerts, search history go with it; a staff
+    account is left for staff to handle), so are the copies of emails sent to it and django-axes'
+    failed-login records naming it."""
+    from axes.models import AccessAttempt  # axes' models load after the apps registry
+
+    orders_anonymise(email=email)
+    users = User._default_manager.filter(email__iexact=email, is_staff=False)
+    # The code's use stays counted on its order (OrderDiscount); only the link to the person goes.
+    VoucherApplication.objects.filter(user__in=users).update(user=None)
+    Email.objects.filter(email__iexact=email).delete()
+    users.delete()
+    AccessAttempt.objects.filter(username__iexact=email).delete()

@@ -63,8 +63,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.SHOP_PERMISSIONS_POLICY)
-        if any(pattern.match(request.path_info) for pattern in self.private):
-            patch_cache_control(response, private=True, no_store=True)
+        private = any(pattern.match(request.path_info) for pattern in self.private)
+        if private and "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, no_store=True)  # no-store says it all
         for morsel in response.cookies.values():
             if not morsel["samesite"]:
                 morsel["samesite"] = "Lax"
