@@ -548,7 +548,8 @@ CONTENT_SECURITY_POLICY = {
 # The dashboard and the admin: Oscar's dashboard templates run inline scripts (its init calls in
 # `onbodyload`, widgets' settings) and inline styles (TinyMCE, select2), which carry no nonce. Only
 # staff reach these pages after logging in; everything still loads from our own origin.
-SHOP_CSP_STAFF_PATHS = ["/dashboard/", f"/{DJANGO_ADMIN_URL}"]
+# Regexes; the staff login page itself has no script (templates/oscar/dashboard/login.html).
+SHOP_CSP_STAFF_PATHS = [r"^/dashboard/(?!login/)", f"^/{DJANGO_ADMIN_URL}"]
 SHOP_CSP_STAFF_UPDATE = {
     "script-src": ["'unsafe-inline'"],
     "style-src": ["'unsafe-inline'"],
@@ -560,6 +561,13 @@ SHOP_PERMISSIONS_POLICY = (
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
 # Pages that show a basket, an address or an order: `Cache-Control: private, no-store`.
-SHOP_PRIVATE_PATHS = [r"^/basket/", r"^/checkout/", r"^/accounts/", r"^/dashboard/", f"^/{DJANGO_ADMIN_URL}"]
+SHOP_PRIVATE_PATHS = [
+    r"^/basket/",
+    r"^/checkout/",
+    r"^/accounts/",
+    r"^/dashboard/",
+    f"^/{DJANGO_ADMIN_URL}",
+]
 # A query-string value longer than this is a 400 (no page takes one; Oscar's search has 255).
 SHOP_MAX_QUERY_VALUE_LENGTH = 2000
+LOGGING["loggers"]["axes"] = {"level": "ERROR"}  # its lines name the account and the address

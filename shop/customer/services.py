@@ -102,9 +102,9 @@ def account_email_change_confirm(*, token: str):
     """Apply an email change from its link; the user, or None for a bad, old or stale link, or
     an address another account took meanwhile."""
     try:
-        pk, old_email, new_email, mark = signing.TimestampSigner(salt=EMAIL_CHANGE_SALT).unsign_object(
-            token, max_age=settings.SHOP_EMAIL_CHANGE_LINK_HOURS * 60 * 60
-        )
+        pk, old_email, new_email, mark = signing.TimestampSigner(
+            salt=EMAIL_CHANGE_SALT
+        ).unsign_object(token, max_age=settings.SHOP_EMAIL_CHANGE_LINK_HOURS * 60 * 60)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     with transaction.atomic():

@@ -23,7 +23,9 @@ def _address_hash(email: str) -> str:
 
 
 def _make(contact: Contact, salt: str) -> str:
-    return signing.TimestampSigner(salt=salt).sign_object([contact.key, _address_hash(contact.email)])
+    return signing.TimestampSigner(salt=salt).sign_object(
+        [contact.key, _address_hash(contact.email)]
+    )
 
 
 def _contact(token: str, salt: str, max_age_days: int) -> Contact | None:

@@ -86,12 +86,16 @@ class ShopCSPMiddleware(CSPMiddleware):
     (SHOP_CSP_STAFF_PATHS) get SHOP_CSP_STAFF_UPDATE on top of the strict policy (Oscar's
     dashboard runs inline scripts and styles)."""
 
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.staff = [re.compile(pattern) for pattern in settings.SHOP_CSP_STAFF_PATHS]
+
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:
             return parts
         update = {"form-action": [payment_page_origin()]}
-        if request.path_info.startswith(tuple(settings.SHOP_CSP_STAFF_PATHS)):
+        if any(pattern.match(request.path_info) for pattern in self.staff):
             update.update(settings.SHOP_CSP_STAFF_UPDATE)
         parts.update = {**update, **(parts.update or {})}
         return parts

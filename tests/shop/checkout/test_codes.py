@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -123,9 +123,7 @@ def test_attempts_are_rate_limited_with_a_message(client, small_jar, settings):
     assert (response.status_code, messages_of(response)[-1]) == (429, RATE_LIMITED_MESSAGE)
 
 
-def test_one_client_behind_the_proxy_cannot_use_up_the_code_for_another(
-    small_jar, settings
-):
+def test_one_client_behind_the_proxy_cannot_use_up_the_code_for_another(small_jar, settings):
     """Both customers reach us through one load balancer (REMOTE_ADDR 10.0.0.2), which says who
     they are in X-Forwarded-For; the first one's wrong codes refuse only them."""
     settings.SHOP_TRUSTED_PROXY_COUNT = 1
