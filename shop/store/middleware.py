@@ -73,10 +73,11 @@ class SecurityHeadersMiddleware:
 
 
 def payment_page_origin() -> str:
-    """Where the payment step redirects a form post: Stripe Checkout's host, or the stand-in."""
-    if settings.STRIPE_SECRET_KEY:
-        return "https://checkout.stripe.com"
+    """Where the payment step redirects a form post: Stripe Checkout's host with Stripe's API,
+    else the stand-in playing it (its hosted pages live on its API's origin)."""
     parts = urlsplit(settings.STRIPE_API_BASE)
+    if parts.netloc == "api.stripe.com":
+        return "https://checkout.stripe.com"
     return f"{parts.scheme}://{parts.netloc}"
 
 
