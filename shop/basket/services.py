@@ -36,8 +36,15 @@ def _usage(request, *, key, rate: str):
     )
 
 
-def _by_session(request) -> str:
-    return request.session.session_key or ""
+def _by_visitor(request) -> str:
+    """The visitor: their account, else their session, else their basket's cookie (a guest
+    with a basket often has no session, and making one would cost them the page cache)."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if request.session.session_key:
+        return f"session:{request.session.session_key}"
+    basket = request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN, "")
+    return f"basket:{basket}" if basket else ""
 
 
 def _by_address(request) -> str:
@@ -45,18 +52,16 @@ def _by_address(request) -> str:
 
 
 def code_attempt_limited(*, request) -> int:
-    """Counts one attempt for this visitor's session (SHOP_CODE_RATE_LIMIT) and for their
-    client address behind our proxies (SHOP_CODE_RATE_LIMIT_PER_ADDRESS, wider: people share
-    addresses); 0 while both allow it, else the seconds until the fuller bucket empties.
+    """Counts one attempt for this visitor (SHOP_CODE_RATE_LIMIT) and for their client address
+    behind our proxies (SHOP_CODE_RATE_LIMIT_PER_ADDRESS, wider: people share addresses); 0
+    while both allow it, else the seconds until the fuller bucket empties.
 
-    A visitor without a session gets one here. The counts live in the cache;
+    A visitor with neither account, session nor basket is counted by address only. The counts live in the cache;
     while it does not answer every attempt is let through (RATELIMIT_FAIL_OPEN: django-ratelimit
     then answers None) and logged once."""
-    if not request.session.session_key:
-        request.session.save()  # the visitor's bucket; a code kept for later needs it anyway
-    usages = {
-        "session": _usage(request, key=_by_session, rate=settings.SHOP_CODE_RATE_LIMIT),
-    }
+    usages = {}
+    if _by_visitor(request):
+        usages["visitor"] = _usage(request, key=_by_visitor, rate=settings.SHOP_CODE_RATE_LIMIT)
     usages["address"] = _usage(
         request, key=_by_address, rate=settings.SHOP_CODE_RATE_LIMIT_PER_ADDRESS
     )

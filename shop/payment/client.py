@@ -360,6 +360,8 @@ def webhook_event_construct(*, payload: bytes, signature_header: str) -> Webhook
         )
     except stripe.SignatureVerificationError as exc:
         raise SignatureError(str(exc)) from exc
+    except ValueError as exc:  # a body that is not UTF-8
+        raise EventUnreadable(f"Unreadable webhook payload: {type(exc).__name__}") from exc
     try:
         event = json.loads(payload)
         parsed = WebhookEvent(
