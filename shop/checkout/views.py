@@ -2,7 +2,7 @@
 (stock allocated, code used, basket frozen, in one transaction) and redirects to a Stripe
 Checkout Session; adds the pages Stripe sends the customer back to (return, cancel) and a way
 back to a payment page that is still open. Codes are re-checked once the customer's email is
-known. What happens when something fails: shop.payment.services' docstring."""
+known; the gateway's login is throttled like the others. What happens when something fails: shop.payment.services' docstring."""
 
 import logging
 
@@ -88,6 +88,14 @@ class CodeCheckMixin:
 
     def get_pre_conditions(self, request):
         return [*super().get_pre_conditions(request), "check_codes_are_available"]
+
+
+class IndexView(oscar_views.IndexView):
+    """The gateway's "returning customer" login passes the request to authenticate(), as
+    django-axes needs (without it: a 500 for every returning customer, and no lockout)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class ShippingAddressView(CodeCheckMixin, oscar_views.ShippingAddressView):

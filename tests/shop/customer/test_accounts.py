@@ -54,6 +54,33 @@ def test_after_five_wrong_passwords_even_the_right_one_is_refused_for_the_cool_o
     assert _login(other, which, PASSWORD).status_code == 429
 
 
+def test_the_checkout_gateway_login_is_locked_out_too(ann, store):
+    from oscar.core.loading import get_model
+
+    jar = get_model("catalogue", "Product").objects.get(upc="RELEAF-2OZ")
+    client = Client()
+    client.post(f"/basket/add/{jar.pk}/", {"quantity": 1})
+
+    def sign_in(password):
+        data = {"username": "ann@example.com", "options": "existing", "password": password}
+        return client.post("/checkout/", data)
+
+    assert [sign_in("wrong").status_code for _ in range(5)] == [200, 200, 200, 200, 429]
+    assert sign_in(PASSWORD).status_code == 429
+    assert not _signed_in(client)
+
+
+def test_a_returning_customer_signs_in_at_the_checkout(ann, store):
+    from oscar.core.loading import get_model
+
+    jar = get_model("catalogue", "Product").objects.get(upc="RELEAF-2OZ")
+    client = Client()
+    client.post(f"/basket/add/{jar.pk}/", {"quantity": 1})
+    data = {"username": "ann@example.com", "options": "existing", "password": PASSWORD}
+    assert client.post("/checkout/", data).status_code == 302
+    assert _signed_in(client)
+
+
 def test_one_client_trying_many_accounts_is_locked_out(ann, db):
     client = Client()
     for i in range(5):
