@@ -81,6 +81,21 @@ def test_a_returning_customer_signs_in_at_the_checkout(ann, store):
     assert _signed_in(client)
 
 
+@pytest.mark.parametrize("option", ["anonymous", "new"])
+def test_the_checkout_gateway_does_not_say_which_emails_have_accounts(ann, store, option):
+    from oscar.core.loading import get_model
+
+    jar = get_model("catalogue", "Product").objects.get(upc="RELEAF-2OZ")
+    answers = []
+    for email in ("ann@example.com", "nobody@example.com"):
+        client = Client()
+        client.post(f"/basket/add/{jar.pk}/", {"quantity": 1})
+        response = client.post("/checkout/", {"username": email, "options": option})
+        answers.append((response.status_code, response.url.split("&email=")[0]))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 302
+
+
 def test_one_client_trying_many_accounts_is_locked_out(ann, db):
     client = Client()
     for i in range(5):
