@@ -72,6 +72,14 @@ def _deadline():
     return client.deadline(settings.STRIPE_REQUEST_DEADLINE_SECONDS)
 
 
+class IndexView(oscar_views.IndexView):
+    """The gateway's "returning customer" login passes the request to authenticate(), as
+    django-axes needs (without it: a 500 for every returning customer, and no lockout)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 class CodeCheckMixin:
     """Once the customer's email is known, a code it already used comes out of the basket."""
 
@@ -88,14 +96,6 @@ class CodeCheckMixin:
 
     def get_pre_conditions(self, request):
         return [*super().get_pre_conditions(request), "check_codes_are_available"]
-
-
-class IndexView(oscar_views.IndexView):
-    """The gateway's "returning customer" login passes the request to authenticate(), as
-    django-axes needs (without it: a 500 for every returning customer, and no lockout)."""
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class ShippingAddressView(CodeCheckMixin, oscar_views.ShippingAddressView):
