@@ -2,6 +2,9 @@
 
 import gc
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -27,6 +30,37 @@ def pre_fork(server, worker):
     gc.freeze()
 
 
+# Bearer values in URLs never reach the access log: a Stripe return's session_id (it used to show
+# the order) and the path tokens that are someone's only credential (a self-check result, email
+# links). Every field is redacted, the Referer too, since the next page's request carries it.
+REDACTED = "[redacted]"
+REDACT = [
+    (re.compile(r"([?&](?:session_id|token)=)[^&\s\"]*"), rf"\g<1>{REDACTED}"),
+    (
+        re.compile(
+            r"(/guidance/results/|/email/unsubscribe/|/email/confirm/|/accounts/activate/"
+            r"|/accounts/email/confirm/|/password-reset/confirm/[^/?\s\"]+/)[^/?\s\"]+"
+        ),
+        rf"\g<1>{REDACTED}",
+    ),
+]
+
+
+def redact(value: str) -> str:
+    for pattern, replacement in REDACT:
+        value = pattern.sub(replacement, value)
+    return value
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger with every access-log field passed through `redact`."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
+
+
+logger_class = RedactingLogger
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

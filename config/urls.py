@@ -10,7 +10,7 @@ from shop.store.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path(settings.DJANGO_ADMIN_URL, admin.site.urls),
     path("code/<str:code>/", CodeLinkView.as_view(), name="code-link"),
     path("guidance/", include("guidance.urls")),
     path("email/", include("shop.followups.urls")),

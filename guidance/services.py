@@ -12,7 +12,7 @@ from guidance.consent import FOLLOWUP_CONSENT_TEXT, FOLLOWUP_CONSENT_VERSION
 from guidance.content import TECHNIQUE_CONTENT, TEXT_CONTENT
 from guidance.models import FunnelEvent, GuidanceText, Result, RoutineRequest, Technique
 from guidance.routines import CheckAnswers, PainArea, assess, build_routine
-from guidance.signals import person_erased, routine_requested
+from guidance.signals import person_erased, results_purged, routine_requested
 
 
 def guidance_content_setup() -> None:
@@ -229,12 +229,20 @@ def results_erase(*, email: str = "", token: str = "") -> int:
 
 
 def results_purge_expired(*, now: datetime.datetime | None = None) -> int:
-    """Delete results (and their routine requests) older than the retention period. Funnel
-    events stay as anonymous counts (their link to the result is cleared by SET_NULL).
-    Safe to run any number of times."""
+    """Delete results (and their routine requests) older than the retention period, and through
+    `results_purged` what other apps keep for them. Funnel events stay as anonymous counts
+    (their link to the result is cleared by SET_NULL). Safe to run any number of times."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.GUIDANCE_RESULT_RETENTION_DAYS)
     with transaction.atomic():
         ids = list(Result.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True))
+        if not ids:
+            return 0
+        emails = set(Result.objects.filter(pk__in=ids).values_list("email", flat=True))
+        emails.update(
+            RoutineRequest.objects.filter(result_id__in=ids).values_list("email", flat=True)
+        )
+        addresses = sorted({e.strip().lower() for e in emails if e and e.strip()})
+        results_purged.send(sender=Result, result_ids=ids, emails=addresses)
         Result.objects.filter(pk__in=ids).delete()
     return len(ids)

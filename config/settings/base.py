@@ -4,6 +4,7 @@ Everything deployment-specific is read from the environment (see `.env.example`)
 The defaults are the embedded ones: SQLite, a file cache, a filesystem broker.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,7 +60,7 @@ INSTALLED_APPS = [
     "shop.payment.apps.PaymentConfig",
     "shop.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "shop.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "shop.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "formtools",
     "anymail",
+    "axes",  # login lockout (Security, below)
+    "csp",
     # Ours
     "shop.store",
     "shop.followups",
@@ -91,6 +94,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shop.store.middleware.InputGuardMiddleware",  # NUL bytes, over-long query values
+    "shop.store.middleware.SecurityHeadersMiddleware",  # outside the page cache (Security)
+    "shop.store.middleware.ShopCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 TEMPLATES = [
@@ -124,6 +131,7 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the others
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -281,6 +289,10 @@ FOLLOWUPS_MAX_ATTEMPTS = env.int("FOLLOWUPS_MAX_ATTEMPTS", default=5)
 FOLLOWUPS_RETRY_BASE_SECONDS = env.int("FOLLOWUPS_RETRY_BASE_SECONDS", default=120)  # doubles
 # A row claimed or being sent longer than this is taken back (its worker died)
 FOLLOWUPS_LEASE_SECONDS = env.int("FOLLOWUPS_LEASE_SECONDS", default=600)
+# Lifetimes of the links in emails (shop.followups.tokens): unsubscribe links keep working for
+# at least a year (mailbox providers expect it), consent-confirmation links for days.
+FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS = env.int("FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS", default=730)
+FOLLOWUPS_CONFIRM_LINK_DAYS = env.int("FOLLOWUPS_CONFIRM_LINK_DAYS", default=7)
 # The mailto: half of List-Unsubscribe (default: the From address)
 FOLLOWUPS_UNSUBSCRIBE_MAILTO = env("FOLLOWUPS_UNSUBSCRIBE_MAILTO", default="")
 # An ESP through django-anymail is settings only: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend
@@ -380,8 +392,11 @@ THUMBNAIL_PRESERVE_FORMAT = True
 THUMBNAIL_QUALITY = 82
 
 # --- Checkout: discount codes, Stripe Checkout orders -----------------------------
-# Attempts at a discount code (basket form and /code/<CODE>/) per visitor (IP address).
+# Attempts at a discount code (basket form and /code/<CODE>/) per visitor session, and per client
+# address (shop.store.security.client_address), which many people may share (an office, a phone
+# network): one client cannot use up a shared address's attempts before the others' own limit.
 SHOP_CODE_RATE_LIMIT = env("SHOP_CODE_RATE_LIMIT", default="10/m")
+SHOP_CODE_RATE_LIMIT_PER_ADDRESS = env("SHOP_CODE_RATE_LIMIT_PER_ADDRESS", default="30/m")
 # Orders exist before the customer pays on Stripe's page ("Pending payment"); one locked step
 # (shop.payment.services.order_payment_confirm) moves them on.
 SHOP_ORDER_STATUS_PENDING = "Pending payment"
@@ -479,3 +494,80 @@ SHOP_PAGE_CACHE_IGNORED_MODELS = [
     "guidance.funnelevent",
     "followups",
 ]
+
+# --- Security (issue 15): logins, passwords, headers, client address -----------------
+# How many proxies we run in front of the web processes (load balancer, CDN): the client's address
+# is the one the outermost of them saw (shop.store.security.client_address). 0: REMOTE_ADDR.
+SHOP_TRUSTED_PROXY_COUNT = env.int("SHOP_TRUSTED_PROXY_COUNT", default=0)
+# Django's admin lives at this path (cookiecutter-django's variable name).
+DJANGO_ADMIN_URL = env("DJANGO_ADMIN_URL", default="") or "admin/"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes: the customer, dashboard and admin logins all go through authenticate(). A login is
+# refused for the cool-off after SHOP_LOGIN_FAILURE_LIMIT failures for that account, or from that
+# client address, whichever comes first (a spray of passwords over many accounts from one address,
+# or one account from many addresses). A success resets the account's count.
+AXES_FAILURE_LIMIT = env.int("SHOP_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SHOP_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "shop.store.security.client_address"
+AXES_LOCKOUT_CALLABLE = "shop.store.security.login_lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (who signed in when, from where)
+AXES_VERBOSE = False  # its lines name the account and address; ours (shop.store.security) do not
+AXES_SENSITIVE_PARAMETERS = ["password", "login-password", "new_password1", "new_password2"]
+# Registration answers alike for a new and a known email: both get "check your inbox" (shop.customer).
+SHOP_REGISTRATION_RATE_LIMIT = env("SHOP_REGISTRATION_RATE_LIMIT", default="5/h")
+# Email change: the link sent to the new address works this long.
+SHOP_EMAIL_CHANGE_LINK_HOURS = 24
+
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own). Customer pages run only our
+# own script files: no inline script, nothing from another host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],  # + the payment page's origin (shop.store.middleware)
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The dashboard and the admin: Oscar's dashboard templates run inline scripts (its init calls in
+# `onbodyload`, widgets' settings) and inline styles (TinyMCE, select2), which carry no nonce. Only
+# staff reach these pages after logging in; everything still loads from our own origin.
+# Regexes; the staff login page itself has no script (templates/oscar/dashboard/login.html).
+SHOP_CSP_STAFF_PATHS = [r"^/dashboard/(?!login/)", f"^/{DJANGO_ADMIN_URL}"]
+SHOP_CSP_STAFF_UPDATE = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
+}
+# Nothing in the shop uses these browser features.
+SHOP_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# Pages that show a basket, an address or an order: `Cache-Control: private, no-store`.
+SHOP_PRIVATE_PATHS = [
+    r"^/basket/",
+    r"^/checkout/",
+    r"^/accounts/",
+    r"^/dashboard/",
+    f"^/{DJANGO_ADMIN_URL}",
+]
+# A query-string value longer than this is a 400 (no page takes one; Oscar's search has 255).
+SHOP_MAX_QUERY_VALUE_LENGTH = 2000
+LOGGING["loggers"]["axes"] = {"level": "ERROR"}  # its lines name the account and the address

@@ -3,7 +3,8 @@
 Oscar's receive_product_view increments ProductRecord.num_views inside every product page request:
 one write per GET, a hot row every worker contends for, and "database is locked" answers on SQLite
 under load. We keep Oscar's other receivers (basket additions, orders, searches): they run on
-writes anyway. The dashboard's "most viewed" numbers therefore stay at zero.
+writes anyway. The dashboard's "most viewed" numbers therefore stay at zero. Searches are
+recorded by our receiver, which cuts the query to the column's length (Oscar's: a 500).
 """
 
 import oscar.apps.analytics.apps as apps
@@ -14,7 +15,12 @@ class AnalyticsConfig(apps.AnalyticsConfig):
 
     def ready(self):
         super().ready()
-        from oscar.apps.analytics.receivers import receive_product_view
+        from oscar.apps.analytics import receivers as oscar_receivers
         from oscar.apps.catalogue.signals import product_viewed
+        from oscar.apps.search.signals import user_search
 
-        product_viewed.disconnect(receive_product_view)
+        from shop.analytics.receivers import receive_product_search
+
+        product_viewed.disconnect(oscar_receivers.receive_product_view)
+        user_search.disconnect(oscar_receivers.receive_product_search)
+        user_search.connect(receive_product_search, dispatch_uid="shop.analytics.search")

@@ -8,6 +8,7 @@ from django_ratelimit.core import get_usage
 from oscar.apps.basket.signals import voucher_addition
 from oscar.core.loading import get_class
 
+from shop.store.security import client_address
 from shop.voucher.selectors import code_normalize, voucher_find_usable
 
 Applicator = get_class("offer.applicator", "Applicator")
@@ -24,27 +25,62 @@ class CodeResult(enum.Enum):
     KEPT = "kept"  # the basket has no line yet; applied when it has one
 
 
-def code_attempt_limited(*, request) -> bool:
-    """Counts one attempt for this visitor (IP address); True once over SHOP_CODE_RATE_LIMIT.
-
-    The count lives in the cache; while it does not answer every attempt is let through
-    (RATELIMIT_FAIL_OPEN: django-ratelimit then answers None) and logged."""
-    usage = get_usage(
+def _usage(request, *, key, rate: str):
+    return get_usage(
         request,
-        group="shop-code",
-        key="ip",
-        rate=settings.SHOP_CODE_RATE_LIMIT,
+        group=f"shop-code-{key.__name__.strip('_')}",
+        key=lambda group, request: key(request),
+        rate=rate,
         method=get_usage.ALL,
         increment=True,
     )
-    if usage is not None:
-        return usage["should_limit"]
-    if getattr(settings, "RATELIMIT_ENABLE", True):
-        logger.warning(
-            "code rate limit: the cache does not answer, attempt let through",
-            extra={"rate_limit_group": "shop-code", "rate": settings.SHOP_CODE_RATE_LIMIT},
-        )
-    return False
+
+
+def _by_visitor(request) -> str:
+    """The visitor: their account, else their session, else their basket's cookie (a guest
+    with a basket often has no session, and making one would cost them the page cache)."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if request.session.session_key:
+        return f"session:{request.session.session_key}"
+    basket = request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN, "")
+    return f"basket:{basket}" if basket else ""
+
+
+def _by_address(request) -> str:
+    return client_address(request)
+
+
+def code_attempt_limited(*, request) -> int:
+    """Counts one attempt for this visitor (SHOP_CODE_RATE_LIMIT) and for their client address
+    behind our proxies (SHOP_CODE_RATE_LIMIT_PER_ADDRESS, wider: people share addresses); 0
+    while both allow it, else the seconds until the fuller bucket empties.
+
+    A visitor with neither account, session nor basket is counted by address only. The counts live in the cache;
+    while it does not answer every attempt is let through (RATELIMIT_FAIL_OPEN: django-ratelimit
+    then answers None) and logged once."""
+    usages = {}
+    if _by_visitor(request):
+        usages["visitor"] = _usage(request, key=_by_visitor, rate=settings.SHOP_CODE_RATE_LIMIT)
+    usages["address"] = _usage(
+        request, key=_by_address, rate=settings.SHOP_CODE_RATE_LIMIT_PER_ADDRESS
+    )
+    if any(usage is None for usage in usages.values()):
+        if getattr(settings, "RATELIMIT_ENABLE", True):
+            logger.warning(
+                "code rate limit: the cache does not answer, attempt let through",
+                extra={"rate_limit_group": "shop-code", "rate": settings.SHOP_CODE_RATE_LIMIT},
+            )
+        return 0
+    limited = {by: usage for by, usage in usages.items() if usage["should_limit"]}
+    if not limited:
+        return 0
+    wait = max(1, *(int(usage["time_left"]) for usage in limited.values()))
+    logger.warning(
+        "code rate limit: attempt refused",
+        extra={"rate_limit_group": "shop-code", "by": ",".join(limited), "retry_after": wait},
+    )
+    return wait
 
 
 def basket_code_apply(*, request, code: str) -> CodeResult:

@@ -20,6 +20,7 @@ from shop.basket.services import (
 )
 from shop.checkout.services import checkout_pending_order
 from shop.checkout.views import EXPIRED_MESSAGE
+from shop.store.security import refused_response
 from shop.voucher.selectors import CODE_REFUSED_MESSAGE, code_normalize
 
 Product = get_model("catalogue", "Product")
@@ -42,6 +43,12 @@ def _code_message(request, code: str, result: CodeResult) -> None:
         )
     else:
         messages.error(request, CODE_REFUSED_MESSAGE)
+
+
+def _rate_limited(request, wait: int):
+    return refused_response(
+        request, message=RATE_LIMITED_MESSAGE, retry_after=wait, title="Please wait a moment"
+    )
 
 
 def _apply_pending_code(request) -> None:
@@ -77,11 +84,11 @@ class VoucherAddView(oscar_views.VoucherAddView):
     form_class = BasketVoucherForm
 
     def form_valid(self, form):
-        if code_attempt_limited(request=self.request):
-            messages.error(self.request, RATE_LIMITED_MESSAGE)
-        else:
-            code = form.cleaned_data["code"]
-            _code_message(self.request, code, basket_code_apply(request=self.request, code=code))
+        wait = code_attempt_limited(request=self.request)
+        if wait:
+            return _rate_limited(self.request, wait)
+        code = form.cleaned_data["code"]
+        _code_message(self.request, code, basket_code_apply(request=self.request, code=code))
         return redirect("basket:summary")
 
 
@@ -90,9 +97,9 @@ class CodeLinkView(View):
 
     def get(self, request, code):
         code = code_normalize(code)
-        if code_attempt_limited(request=request):
-            messages.error(request, RATE_LIMITED_MESSAGE)
-            return redirect(code_landing_url())
+        wait = code_attempt_limited(request=request)
+        if wait:
+            return _rate_limited(request, wait)
         add, product = request.GET.get("add", ""), None
         if add.isdigit():
             product = get_object_or_404(Product, pk=int(add))

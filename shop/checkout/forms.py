@@ -3,6 +3,9 @@
 Oscar's form keeps Django's required password, so the page's password box carries `required`
 and browsers refuse to submit the form with "checkout as a guest" chosen. The password is
 required only when the visitor says they have an account. The box also gets an accessible name.
+Neither a guest nor a new customer is told that their email already has an account (Oscar says
+so, which lets anyone test addresses): a guest checks out as a guest (its code use is still
+counted by email), a new customer goes on to registration, whose email tells them.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,9 @@ class GatewayForm(oscar_forms.GatewayForm):
         self.fields["password"].widget.attrs["aria-label"] = _("Password")
 
     def clean(self):
+        if self.cleaned_data.get("options") in (self.GUEST, self.NEW):
+            self.errors.pop("password", None)
+            return self.cleaned_data
         cleaned_data = super().clean()
         if cleaned_data.get("options") == self.EXISTING and not cleaned_data.get("password"):
             self.add_error("password", PASSWORD_MISSING)

@@ -2,7 +2,7 @@
 (stock allocated, code used, basket frozen, in one transaction) and redirects to a Stripe
 Checkout Session; adds the pages Stripe sends the customer back to (return, cancel) and a way
 back to a payment page that is still open. Codes are re-checked once the customer's email is
-known. What happens when something fails: shop.payment.services' docstring."""
+known; the gateway's login is throttled like the others. What happens when something fails: shop.payment.services' docstring."""
 
 import logging
 
@@ -70,6 +70,14 @@ LATE_PAYMENT_MESSAGE = (
 
 def _deadline():
     return client.deadline(settings.STRIPE_REQUEST_DEADLINE_SECONDS)
+
+
+class IndexView(oscar_views.IndexView):
+    """The gateway's "returning customer" login passes the request to authenticate(), as
+    django-axes needs (without it: a 500 for every returning customer, and no lockout)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class CodeCheckMixin:
@@ -193,6 +201,14 @@ def _ended(request, order, message: str):
     return redirect("basket:summary")
 
 
+def _started_here(request, order) -> bool:
+    """This browser session sent the customer to pay for `order` (or was shown it paid)."""
+    return (
+        request.session.get(PENDING_ORDER_SESSION_KEY) == order.number
+        or request.session.get("checkout_order_id") == order.pk
+    )
+
+
 class StripeReturnView(View):
     """success_url: Stripe sends the customer here with the session id once they have paid
     (or, for a delayed payment method, once the payment has started)."""
@@ -216,6 +232,12 @@ class StripeReturnView(View):
                 session = None  # the webhook or reconciliation will finish it; we ask again
             attempt.refresh_from_db()
         order = attempt.order
+        if not _started_here(request, order):
+            # The session id in the URL is no credential: only the browser that started this
+            # checkout sees the order (its name and address), and its basket is nobody else's.
+            response = render(request, "oscar/checkout/payment_received.html", status=200)
+            response["Cache-Control"] = "no-store"
+            return response
         if order.status == settings.SHOP_ORDER_STATUS_CANCELLED:
             late = attempt.paid_at is not None
             return _ended(request, order, LATE_PAYMENT_MESSAGE if late else EXPIRED_MESSAGE)

@@ -1,11 +1,19 @@
+import secrets
+
 from django.db import models
 from django.db.models import Q
+
+
+def new_contact_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Contact(models.Model):
     """A person we may email, by address: time zone, consent, unsubscribe and bounce state."""
 
     email = models.EmailField(unique=True)  # stored lower-cased (services.contact_get_or_create)
+    # Names the contact in email links (shop.followups.tokens) instead of the sequential id.
+    key = models.CharField(max_length=32, unique=True, default=new_contact_key, editable=False)
     time_zone = models.CharField(max_length=64, blank=True, help_text="From the browser, if given")
     consent_text = models.TextField(blank=True, help_text="The wording the person agreed to")
     consent_version = models.CharField(max_length=32, blank=True)

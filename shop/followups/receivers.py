@@ -1,5 +1,5 @@
 """Plans follow-up emails when a routine is requested (guidance) or an order is placed (Oscar);
-forgets a person when guidance erases them.
+forgets a person when guidance erases them, and what it kept for results guidance purges.
 
 Both only write rows; nothing here talks to the broker or SMTP, so the pages that send these
 signals never wait on Redis. A failure is logged and never breaks the request or the order.
@@ -11,10 +11,11 @@ from django.db import transaction
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
 
-from guidance.signals import person_erased, routine_requested
+from guidance.signals import person_erased, results_purged, routine_requested
 
 from .services import (
     contact_erase,
+    contacts_purge_for_results,
     followups_schedule_for_order,
     followups_schedule_for_routine_request,
 )
@@ -44,3 +45,9 @@ def plan_order_emails(sender, order, **kwargs):
 def erase_contact(sender, email, **kwargs):
     # No try/except: if this fails, the erasure as a whole must fail (and roll back).
     contact_erase(email=email)
+
+
+@receiver(results_purged, dispatch_uid="followups.results_purged")
+def purge_contacts(sender, result_ids, emails, **kwargs):
+    # No try/except: a failure rolls the purge back; beat runs it again.
+    contacts_purge_for_results(result_ids=result_ids, emails=emails)

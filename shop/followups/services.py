@@ -28,10 +28,10 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from guidance.models import Result
+from guidance.models import Result, RoutineRequest
 
 from .content import DEFAULT_CONTENT
 from .emails import EmailRenderer, email_render, followup_message_build, message_build
@@ -117,6 +117,32 @@ def contact_erase(*, email: str) -> int:
     email, sent or not. A worker holding one of the rows finds it gone and sends nothing
     (unless its SMTP conversation is already under way). Returns how many rows went."""
     deleted, _ = Contact.objects.filter(email__iexact=email.strip()).delete()
+    return deleted
+
+
+def contacts_purge_for_results(*, result_ids: list[int], emails: list[str]) -> int:
+    """With expired results (guidance's purge): delete the emails planned for them (the sent
+    routine among them) and the contacts of those addresses who never confirmed consent, have
+    no other result or request left and nothing still to be sent. Returns the contacts deleted."""
+    PlannedEmail.objects.filter(result_id__in=result_ids).delete()
+    still_used = set(
+        RoutineRequest.objects.exclude(result_id__in=result_ids)
+        .filter(email__in=emails)
+        .values_list("email", flat=True)
+    ) | set(
+        Result.objects.exclude(pk__in=result_ids)
+        .filter(email__in=emails)
+        .values_list("email", flat=True)
+    )
+    waiting = PlannedEmail.objects.filter(
+        contact=OuterRef("pk"), state__in=[State.PENDING, State.QUEUED, State.SENDING]
+    )
+    deleted, _ = (
+        Contact.objects.filter(email__in=emails, consent_confirmed_at__isnull=True)
+        .exclude(email__in={e.lower() for e in still_used})
+        .exclude(Exists(waiting))
+        .delete()
+    )
     return deleted
 
 

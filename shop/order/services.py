@@ -1,13 +1,16 @@
 """Writes on orders that Oscar has no single call for: cancelling a pending order and giving
-back what it held (stock allocations, the discount code's use, the customer's basket)."""
+back what it held (stock allocations, the discount code's use, the customer's basket), and
+anonymising a person's orders when they are erased."""
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Least
 from oscar.core.loading import get_model
 
 from shop.order.locking import holdings_lock
 
+BillingAddress = get_model("order", "BillingAddress")
+ShippingAddress = get_model("order", "ShippingAddress")
 Basket = get_model("basket", "Basket")
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Order = get_model("order", "Order")
@@ -63,3 +66,36 @@ def order_release(*, order, note: str) -> None:
     )
     if order.basket_id and not held_elsewhere:
         Basket.objects.filter(pk=order.basket_id, status=Basket.FROZEN).update(status=Basket.OPEN)
+
+
+# What an erased person's orders keep (README, "Security and privacy"): the number, dates, lines,
+# prices, discounts, tax, payments and refunds (accounting and tax law), and the state, ZIP code
+# and country of the addresses (where sales tax is due). Names, street, city, phone, notes and
+# the email go.
+ADDRESS_ERASED = {
+    "title": "",
+    "first_name": "",
+    "last_name": "",
+    "line1": "",
+    "line2": "",
+    "line3": "",
+    "line4": "",
+    "search_text": "",
+}
+
+
+def orders_anonymise(*, email: str) -> int:
+    """Strip the person out of the orders placed with `email` (as a guest or by an account with
+    that address), keeping what the books need. Returns how many orders were changed."""
+    orders = Order.objects.filter(Q(guest_email__iexact=email) | Q(user__email__iexact=email))
+    rows = list(orders.values_list("pk", "shipping_address_id", "billing_address_id"))
+    if not rows:
+        return 0
+    shipping = [s for _, s, _ in rows if s]
+    billing = [b for _, _, b in rows if b]
+    ShippingAddress.objects.filter(pk__in=shipping).update(
+        **ADDRESS_ERASED, phone_number="", notes=""
+    )
+    BillingAddress.objects.filter(pk__in=billing).update(**ADDRESS_ERASED)
+    Order.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(guest_email="", user=None)
+    return len(rows)

@@ -55,6 +55,21 @@ class SignatureError(Exception):
     """A webhook whose signature, timestamp or payload does not verify."""
 
 
+class EventUnreadable(SignatureError):
+    """A validly signed webhook with a field we cannot store or read (out of range, a NUL
+    byte, too long): a bad event, answered 400, never retried by us into a loop."""
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 @dataclass(frozen=True)
 class CheckoutSession:
     id: str
@@ -343,14 +358,22 @@ def webhook_event_construct(*, payload: bytes, signature_header: str) -> Webhook
             settings.STRIPE_WEBHOOK_SECRET,
             stripe.Webhook.DEFAULT_TOLERANCE,
         )
+    except stripe.SignatureVerificationError as exc:
+        raise SignatureError(str(exc)) from exc
+    except ValueError as exc:  # a body that is not UTF-8
+        raise EventUnreadable(f"Unreadable webhook payload: {type(exc).__name__}") from exc
+    try:
         event = json.loads(payload)
-        return WebhookEvent(
+        parsed = WebhookEvent(
             id=str(event["id"]),
             type=str(event["type"]),
             created=datetime.fromtimestamp(int(event["created"]), tz=UTC),
             data_object=dict(event["data"]["object"]),
         )
-    except stripe.SignatureVerificationError as exc:
-        raise SignatureError(str(exc)) from exc
-    except (ValueError, KeyError, TypeError) as exc:  # includes UnicodeDecodeError, JSON errors
-        raise SignatureError(f"Unreadable webhook payload: {exc}") from exc
+    # ValueError includes UnicodeDecodeError and JSON errors; OverflowError and OSError an
+    # out-of-range timestamp
+    except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
+        raise EventUnreadable(f"Unreadable webhook payload: {type(exc).__name__}") from exc
+    if _has_nul(event) or len(parsed.id) > 255 or len(parsed.type) > 100:
+        raise EventUnreadable("Unreadable webhook payload: a field cannot be stored")
+    return parsed

@@ -20,6 +20,9 @@ def stripe_webhook(request):
         event = client.webhook_event_construct(
             payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
         )
+    except client.EventUnreadable as exc:
+        logger.warning("Webhook refused: %s", exc, extra={"reason": "unreadable"})
+        return HttpResponseBadRequest("bad event")
     except client.SignatureError as exc:
         logger.warning("Webhook refused: %s", exc, extra={"reason": "signature"})
         return HttpResponseBadRequest("bad signature")

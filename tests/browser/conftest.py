@@ -1,7 +1,8 @@
 """Browser tests: Playwright driving Debian's chromium against pytest-django's live server.
 
 Fixtures for journeys: `new_page(viewport=..., javascript=...)` opens a page on the live server,
-`page` is a phone-sized one, `screenshot(page, name)` saves a numbered PNG under
+`page` is a phone-sized one; every page collects the Content-Security-Policy violations the
+browser reports (`securitypolicyviolation` events) and the test fails on any. `screenshot(page, name)` saves a numbered PNG under
 test-output/screenshots/<test>/, `axe_violations(page)` runs axe-core (from node_modules, on disk)
 in the page and returns its violations. `make test` installs chromium and axe-core; without
 /usr/bin/chromium these tests skip with the reason, and under CI=true they fail instead.
@@ -55,8 +56,29 @@ def browser():
         chromium.close()
 
 
+# Runs in every document before its own scripts (a CDP init script, which the page's CSP does not
+# govern) and hands each violation to the test through an exposed binding.
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+    window.__cspViolation({
+        page: document.location.pathname, directive: e.violatedDirective,
+        blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber, sample: e.sample,
+    });
+});
+"""
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def csp_violations():
+    """The CSP violations reported by the pages of this test; any fails it after the test."""
+    found = []
+    yield found
+    if found:
+        pytest.fail(f"Content-Security-Policy violations: {found}", pytrace=False)
+
+
+@pytest.fixture
+def new_page(browser, live_server, csp_violations):
     """Open pages on the live server: new_page(viewport="phone"|"desktop", javascript=True)."""
     contexts = []
 
@@ -68,6 +90,8 @@ def new_page(browser, live_server):
             reduced_motion="reduce",
         )
         context.set_default_timeout(15_000)
+        context.expose_binding("__cspViolation", lambda source, v: csp_violations.append(v))
+        context.add_init_script(CSP_LISTENER)
         contexts.append(context)
         return context.new_page()
 
@@ -106,7 +130,9 @@ def axe_violations():
         _unavailable(f"{AXE_JS} is missing", "Install it with `npm ci --omit=dev` or `make test`.")
 
     def run(page) -> list[tuple[str, str, list]]:
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, which the page's CSP does not govern (a
+        # <script> tag with axe's source would be an inline script, refused by the policy).
+        page.evaluate(AXE_JS.read_text())
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         return [
             (v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]

@@ -39,3 +39,54 @@ def test_workers_are_forked_with_the_masters_objects_frozen():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_the_access_log_redacts_bearer_values(tmp_path):
+    """A real gunicorn with our config: the return page's session_id and a result's token (the
+    only credential for someone's result) are not in its access log, the rest of the line is."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path / "access.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+        | {"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    paths = [
+        "/checkout/stripe/return/?session_id=cs_test_SECRET1&x=1",
+        "/guidance/results/SECRET2tokenXYZ/",
+        "/email/unsubscribe/SECRET3.sig/",
+    ]
+    try:
+        for path in paths:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
+                    break
+                except urllib.error.HTTPError:
+                    break  # any answer is logged
+                except OSError:
+                    time.sleep(0.1)  # not listening yet
+        for _ in range(50):
+            if log.read_text().count('"GET ') >= len(paths):
+                break
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = [line for line in log.read_text().splitlines() if '"GET ' in line]
+    text = "\n".join(lines)
+    assert len(lines) == 3, log.read_text()
+    assert "SECRET" not in text
+    assert "/checkout/stripe/return/?session_id=[redacted]&x=1" in text
+    assert "/guidance/results/[redacted]/" in text
+    assert "/email/unsubscribe/[redacted]/" in text

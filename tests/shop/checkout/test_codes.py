@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -113,11 +114,33 @@ def test_attempts_are_rate_limited_with_a_message(client, small_jar, settings):
     answers = [messages_of(enter_code(client, f"WRONG{i}"))[-1] for i in range(3)]
     assert answers == [CODE_REFUSED_MESSAGE] * 3
     response = enter_code(client, "GETINFUSED")
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
     assert messages_of(response)[-1] == RATE_LIMITED_MESSAGE
+    assert RATE_LIMITED_MESSAGE.replace("'", "&#x27;") in response.content.decode()
     assert open_basket().vouchers.count() == 0
-    response = client.get("/code/GETINFUSED/", follow=True)
-    assert messages_of(response)[-1] == RATE_LIMITED_MESSAGE
+    response = client.get("/code/GETINFUSED/")
+    assert (response.status_code, messages_of(response)[-1]) == (429, RATE_LIMITED_MESSAGE)
+
+
+def test_one_client_behind_the_proxy_cannot_use_up_the_code_for_another(small_jar, settings):
+    """Both customers reach us through one load balancer (REMOTE_ADDR 10.0.0.2), which says who
+    they are in X-Forwarded-For; the first one's wrong codes refuse only them."""
+    settings.SHOP_TRUSTED_PROXY_COUNT = 1
+    settings.SHOP_CODE_RATE_LIMIT = "3/m"
+    settings.SHOP_CODE_RATE_LIMIT_PER_ADDRESS = "5/m"
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    guesser = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    customer = Client(HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy)
+    add(guesser, small_jar)
+    statuses = [enter_code(guesser, f"WRONG{i}").status_code for i in range(11)]
+    assert statuses == [200] * 3 + [429] * 8
+    # a fresh session from the same address: still refused, by address (5 a minute)
+    spoofer = Client(HTTP_X_FORWARDED_FOR="198.51.100.20, 203.0.113.7", **proxy)
+    assert spoofer.get("/code/WRONG/").status_code == 429  # the left entry is the client's own
+    add(customer, small_jar)
+    response = enter_code(customer, "GETINFUSED")
+    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your basket."
 
 
 def test_code_link_with_add_puts_the_jar_and_the_code_in_the_basket(client, small_jar):
