@@ -388,6 +388,9 @@ SHOP_ORDER_STATUS_PENDING = "Pending payment"
 SHOP_ORDER_STATUS_PAID = "Paid"
 SHOP_ORDER_STATUS_REVIEW = "Needs review"  # paid, but not as the order says: staff decide
 SHOP_ORDER_STATUS_CANCELLED = "Cancelled"
+# Set when Stripe's charge.refunded confirms a staff refund (shop.payment.services).
+SHOP_ORDER_STATUS_PARTLY_REFUNDED = "Partly refunded"
+SHOP_ORDER_STATUS_REFUNDED = "Refunded"
 OSCAR_INITIAL_ORDER_STATUS = SHOP_ORDER_STATUS_PENDING
 OSCAR_ORDER_STATUS_PIPELINE = {
     SHOP_ORDER_STATUS_PENDING: (
@@ -395,10 +398,23 @@ OSCAR_ORDER_STATUS_PIPELINE = {
         SHOP_ORDER_STATUS_REVIEW,
         SHOP_ORDER_STATUS_CANCELLED,
     ),
-    SHOP_ORDER_STATUS_REVIEW: (SHOP_ORDER_STATUS_PAID, SHOP_ORDER_STATUS_CANCELLED),
-    SHOP_ORDER_STATUS_PAID: ("Being processed", "Shipped"),
-    "Being processed": ("Shipped",),
-    "Shipped": (),
+    SHOP_ORDER_STATUS_REVIEW: (
+        SHOP_ORDER_STATUS_PAID,
+        SHOP_ORDER_STATUS_CANCELLED,
+        SHOP_ORDER_STATUS_PARTLY_REFUNDED,
+        SHOP_ORDER_STATUS_REFUNDED,
+    ),
+    SHOP_ORDER_STATUS_PAID: (
+        "Being processed",
+        "Shipped",
+        SHOP_ORDER_STATUS_PARTLY_REFUNDED,
+        SHOP_ORDER_STATUS_REFUNDED,
+    ),
+    "Being processed": ("Shipped", SHOP_ORDER_STATUS_PARTLY_REFUNDED, SHOP_ORDER_STATUS_REFUNDED),
+    "Shipped": (SHOP_ORDER_STATUS_PARTLY_REFUNDED, SHOP_ORDER_STATUS_REFUNDED),
+    # A partly refunded order may still be packed and shipped.
+    SHOP_ORDER_STATUS_PARTLY_REFUNDED: ("Being processed", "Shipped", SHOP_ORDER_STATUS_REFUNDED),
+    SHOP_ORDER_STATUS_REFUNDED: (),
     SHOP_ORDER_STATUS_CANCELLED: (),
 }
 # A Checkout Session (and the stock and code its order holds) lives this long; Stripe's minimum.
