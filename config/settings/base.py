@@ -194,6 +194,8 @@ EMAIL_TIMEOUT = 10
 ANYMAIL = {"IGNORE_UNSUPPORTED_FEATURES": False}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ReLeaf <hello@releaf.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Staff who get Django's error emails (the launch checklist asks for one).
+ADMINS = [("Staff", email) for email in env.list("DJANGO_ADMINS", default=[])]
 
 # --- Celery -------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport works across processes without a server.
