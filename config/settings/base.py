@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -299,13 +299,38 @@ CELERY_BEAT_SCHEDULE["followups-dispatch"] = {
     "schedule": FOLLOWUPS_DISPATCH_INTERVAL,
     "options": {"expires": FOLLOWUPS_DISPATCH_INTERVAL * 3},
 }
+# Every email in one "Emails" menu: Oscar's "Email templates" moves here from Content.
 OSCAR_DASHBOARD_NAVIGATION = [
-    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
     {
-        "label": "Follow-up emails",
+        **item,
+        "children": [c for c in item["children"] if c.get("url_name") != "dashboard:comms-list"],
+    }
+    if "children" in item
+    else item
+    for item in OSCAR_DASHBOARD_NAVIGATION  # noqa: F405  (from oscar.defaults)
+]
+OSCAR_DASHBOARD_NAVIGATION += [
+    {
+        "label": "Emails",
         "icon": "fas fa-envelope",
-        "url_name": "admin:followups_plannedemail_changelist",
-        "access_fn": lambda user, *args: user.is_staff,
+        "children": [
+            {
+                "label": "Order confirmation",
+                "url_name": "dashboard:comms-update",
+                "url_kwargs": {"slug": "ORDER_PLACED"},
+            },
+            {
+                "label": "Follow-up emails",
+                "url_name": "admin:followups_plannedemail_changelist",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {
+                "label": "Preview every email",
+                "url_name": "followups:preview-index",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {"label": "Oscar's email templates", "url_name": "dashboard:comms-list"},
+        ],
     },
 ]
 
