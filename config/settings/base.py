@@ -344,6 +344,8 @@ LOGGING = {
 # --- Guidance funnel (self-check, results, techniques) --------------------------
 # Results (and their routine requests) older than this are purged by the beat task below.
 GUIDANCE_RESULT_RETENTION_DAYS = env.int("GUIDANCE_RESULT_RETENTION_DAYS", default=365)
+# An order counts for the buyer's latest self-check result at most this many days old.
+GUIDANCE_ATTRIBUTION_DAYS = env.int("GUIDANCE_ATTRIBUTION_DAYS", default=30)
 # The self-check's funnel events are written in batches this often (guidance.batch); 0: each in
 # its own request.
 FUNNEL_BATCH_SECONDS = env.float("FUNNEL_BATCH_SECONDS", default=1.0)
