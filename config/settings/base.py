@@ -320,8 +320,8 @@ OSCAR_DASHBOARD_NAVIGATION += [
                 "url_kwargs": {"slug": "ORDER_PLACED"},
             },
             {
-                "label": "Follow-up emails",
-                "url_name": "admin:followups_plannedemail_changelist",
+                "label": "Follow-up queue",
+                "url_name": "followups-dashboard:queue",
                 "access_fn": lambda user, *args: user.is_staff,
             },
             {
