@@ -65,7 +65,14 @@ class OrderRefundView(View):
         except ValueError as exc:
             messages.error(request, f"Not refunded: {exc}.")
         except client.PaymentProviderError as exc:
-            messages.error(request, f"Stripe did not refund: {exc}")
+            if exc.http_status is None or exc.http_status >= 500:  # it may have refunded
+                messages.error(
+                    request,
+                    "Stripe did not answer, so the refund may or may not have been made. Go back "
+                    "and confirm the same refund again: Stripe makes it at most once.",
+                )
+            else:
+                messages.error(request, f"Stripe did not refund: {exc}")
         else:
             messages.success(
                 request,

@@ -330,8 +330,8 @@ def order_refund(*, order, amount: Decimal, requested_by, request_key: str) -> S
             metadata={"order_number": order.number, "requested_by": refund.requested_by_name},
         )
     except client.PaymentProviderError as exc:
-        if exc.http_status is None:
-            # Not reached, or no answer: Stripe may have refunded. Resubmitting the same page
+        if exc.http_status is None or exc.http_status >= 500:
+            # Not reached, no answer or a server error: Stripe may have refunded. Resubmitting the same page
             # asks again under the same idempotency key; the refund stays reserved until then.
             _refund_note(refund, f"not confirmed sent to Stripe ({exc}); submit again")
             raise

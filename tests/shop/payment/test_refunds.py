@@ -138,3 +138,24 @@ def test_refunds_need_staff(paid_order, client):
     response = client.post(f"/dashboard/orders/{paid_order.number}/refund/", {"amount": "1"})
     assert response.status_code == 302
     assert "/login/" in response.url
+
+
+def test_a_refund_stripe_did_not_answer_is_sent_once_when_confirmed_again(
+    paid_order, staff_client, standin_faults, stripe_standin
+):
+    url = f"/dashboard/orders/{paid_order.number}/refund/"
+    confirm = {"amount": "5.00", "request_key": "g", "confirm": "1"}
+    standin_faults.fault("error_500", count=10, path_prefix="/v1/refunds")
+    response = staff_client.post(url, confirm, follow=True)
+    assert "Stripe did not answer, so the refund may or may not have been made." in (
+        response.content.decode()
+    )
+    assert StaffRefund.objects.get().status == StaffRefund.REQUESTED  # still reserved
+    _, amount, _ = refund_page(staff_client, paid_order)
+    assert amount == "34.95"
+    standin_faults.clear_faults()
+    staff_client.post(url, confirm)  # the same page confirmed again
+    refund = StaffRefund.objects.get()
+    assert refund.status == StaffRefund.SENT and refund.stripe_refund_id
+    intent = paid_order.sources.get().reference
+    assert len(stripe_standin.events(type="charge.refunded", related_to=intent)) == 1
