@@ -5,7 +5,9 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oscar.test.factories import create_order
 
@@ -123,3 +125,16 @@ def test_queue_is_staff_only(client, queue):
         == 302
     )
     assert not PlannedEmail.objects.filter(state=State.SKIPPED).exists()
+
+
+def test_queue_queries_do_not_grow_with_its_rows(staff_client, queue):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get("/dashboard/followups/").status_code == 200
+        return len(queries)
+
+    before = count()
+    for _ in range(3):  # Ana buys again: each order's emails find her result the same way
+        followups_schedule_for_order(order=create_order(guest_email="ana@example.com"))
+    assert PlannedEmail.objects.count() == 12
+    assert count() == before
