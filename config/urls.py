@@ -15,6 +15,7 @@ urlpatterns = [
     path("guidance/", include("guidance.urls")),
     path("email/", include("shop.followups.urls")),
     path("dashboard/orders/<str:number>/refund/", OrderRefundView.as_view(), name="order-refund"),
+    path("dashboard/followups/", include("shop.followups.dashboard_urls")),
     path("dashboard/", include("guidance.dashboard_urls")),  # before Oscar's dashboard
     path("", include("guidance.home_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),

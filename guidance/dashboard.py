@@ -1,8 +1,12 @@
 """Staff pages under Oscar's dashboard: funnel numbers, content editing and erasure."""
 
+import csv
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.forms import modelform_factory
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -22,14 +26,41 @@ staff_only = method_decorator(
 class FunnelView(TemplateView):
     template_name = "guidance/dashboard/funnel.html"
 
-    def get_context_data(self, **kwargs):
-        form = DateRangeForm(self.request.GET or DateRangeForm.default_range())
-        numbers = None
-        if form.is_valid():
-            numbers = selectors.funnel_numbers(
-                start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "csv" and context["numbers"]:
+            numbers = context["numbers"]
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="funnel-{numbers.start}-{numbers.end}.csv"'
             )
-        return super().get_context_data(form=form, numbers=numbers, **kwargs)
+            csv.writer(response).writerows(
+                selectors.funnel_csv_rows(numbers=numbers, sources=context["sources"])
+            )
+            return response
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET
+        data = DateRangeForm.preset_range(query.get("preset", "")) or (
+            query if "start" in query or "end" in query else DateRangeForm.default_range()
+        )
+        form = DateRangeForm(data)
+        numbers = sources = chart = None
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            numbers = selectors.funnel_numbers(start=start, end=end)
+            sources = selectors.funnel_sources(start=start, end=end)
+            chart = selectors.funnel_chart(numbers=numbers)
+        return super().get_context_data(
+            form=form,
+            presets=DateRangeForm.PRESETS,
+            numbers=numbers,
+            sources=sources,
+            chart=chart,
+            attribution_days=settings.GUIDANCE_ATTRIBUTION_DAYS,
+            **kwargs,
+        )
 
 
 @staff_only

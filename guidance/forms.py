@@ -166,10 +166,28 @@ class DateRangeForm(forms.Form):
 
     MAX_DAYS = 366
 
+    # (name, label): the range ends today, in the shop's time zone (TIME_ZONE).
+    PRESETS = (
+        ("week", "Last 7 days"),
+        ("this-week", "This week"),
+        ("month", "Last 30 days"),
+        ("this-month", "This month"),
+    )
+
     @classmethod
     def default_range(cls) -> dict:
+        return cls.preset_range("month")
+
+    @classmethod
+    def preset_range(cls, name: str) -> dict | None:
         today = timezone.localdate()
-        return {"start": today - datetime.timedelta(days=29), "end": today}
+        start = {
+            "week": today - datetime.timedelta(days=6),
+            "this-week": today - datetime.timedelta(days=today.weekday()),
+            "month": today - datetime.timedelta(days=29),
+            "this-month": today.replace(day=1),
+        }.get(name)
+        return {"start": start, "end": today} if start else None
 
     def clean(self):
         cleaned = super().clean()

@@ -160,24 +160,45 @@ def routine_request_create(
 
 
 def funnel_order_attribute(
-    *, order_number: str, email: str = "", user=None, result_token: str = ""
+    *,
+    order_number: str,
+    email: str = "",
+    user=None,
+    result_token: str = "",
+    visitor_key: str = "",
 ) -> FunnelEvent | None:
-    """Count an order as coming from a result when the visitor's session holds a result token,
-    or the order's customer (account or email) took the self-check. Once per order."""
-    result = None
+    """Count an order as coming from the buyer's latest result within
+    GUIDANCE_ATTRIBUTION_DAYS: the result their session holds or any result of their session
+    (whatever path they took to the checkout), their account or their email. Once per order;
+    a later call that knows a later result (the checkout, after placement) moves the order to
+    it. The funnel counts the order once it is paid (guidance.selectors)."""
+    match = Q()
     if result_token:
-        result = Result.objects.filter(token=result_token).first()
-    if result is None:
-        match = Q()
-        if user is not None and getattr(user, "is_authenticated", False):
-            match |= Q(user=user)
-        if email:
-            match |= Q(email__iexact=email)
-        if match:
-            result = Result.objects.filter(match).order_by("-created_at", "-pk").first()
+        match |= Q(token=result_token)
+    if visitor_key:
+        match |= Q(visitor_key=visitor_key)
+    if user is not None and getattr(user, "is_authenticated", False):
+        match |= Q(user=user)
+    if email:
+        match |= Q(email__iexact=email)
+    if not match:
+        return None
+    since = timezone.now() - datetime.timedelta(days=settings.GUIDANCE_ATTRIBUTION_DAYS)
+    result = (
+        Result.objects.filter(match, created_at__gte=since).order_by("-created_at", "-pk").first()
+    )
     if result is None:
         return None
-    if FunnelEvent.objects.filter(kind=FunnelEvent.Kind.ORDER, order_number=order_number).exists():
+    counted = (
+        FunnelEvent.objects.filter(kind=FunnelEvent.Kind.ORDER, order_number=order_number)
+        .select_related("result")
+        .first()
+    )
+    if counted is not None:
+        if counted.result is None or counted.result.created_at < result.created_at:
+            counted.result, counted.visitor_key = result, result.visitor_key
+            counted.save(update_fields=["result", "visitor_key"])
+            return counted
         return None
     try:
         with transaction.atomic():

@@ -64,17 +64,17 @@ INSTALLED_APPS = [
     "shop.search.apps.SearchConfig",
     "shop.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
     "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
     "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
-    "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
+    "shop.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
     "widget_tweaks",
@@ -202,6 +202,8 @@ EMAIL_TIMEOUT = 10
 ANYMAIL = {"IGNORE_UNSUPPORTED_FEATURES": False}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ReLeaf <hello@releaf.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Staff who get Django's error emails (the launch checklist asks for one).
+ADMINS = [("Staff", email) for email in env.list("DJANGO_ADMINS", default=[])]
 
 # --- Celery -------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport works across processes without a server.
@@ -309,13 +311,38 @@ CELERY_BEAT_SCHEDULE["followups-dispatch"] = {
     "schedule": FOLLOWUPS_DISPATCH_INTERVAL,
     "options": {"expires": FOLLOWUPS_DISPATCH_INTERVAL * 3},
 }
+# Every email in one "Emails" menu: Oscar's "Email templates" moves here from Content.
 OSCAR_DASHBOARD_NAVIGATION = [
-    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
     {
-        "label": "Follow-up emails",
+        **item,
+        "children": [c for c in item["children"] if c.get("url_name") != "dashboard:comms-list"],
+    }
+    if "children" in item
+    else item
+    for item in OSCAR_DASHBOARD_NAVIGATION  # noqa: F405  (from oscar.defaults)
+]
+OSCAR_DASHBOARD_NAVIGATION += [
+    {
+        "label": "Emails",
         "icon": "fas fa-envelope",
-        "url_name": "admin:followups_plannedemail_changelist",
-        "access_fn": lambda user, *args: user.is_staff,
+        "children": [
+            {
+                "label": "Order confirmation",
+                "url_name": "dashboard:comms-update",
+                "url_kwargs": {"slug": "ORDER_PLACED"},
+            },
+            {
+                "label": "Follow-up queue",
+                "url_name": "followups-dashboard:queue",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {
+                "label": "Preview every email",
+                "url_name": "followups:preview-index",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {"label": "Oscar's email templates", "url_name": "dashboard:comms-list"},
+        ],
     },
 ]
 
@@ -329,6 +356,8 @@ LOGGING = {
 # --- Guidance funnel (self-check, results, techniques) --------------------------
 # Results (and their routine requests) older than this are purged by the beat task below.
 GUIDANCE_RESULT_RETENTION_DAYS = env.int("GUIDANCE_RESULT_RETENTION_DAYS", default=365)
+# An order counts for the buyer's latest self-check result at most this many days old.
+GUIDANCE_ATTRIBUTION_DAYS = env.int("GUIDANCE_ATTRIBUTION_DAYS", default=30)
 # The self-check's funnel events are written in batches this often (guidance.batch); 0: each in
 # its own request.
 FUNNEL_BATCH_SECONDS = env.float("FUNNEL_BATCH_SECONDS", default=1.0)
@@ -403,6 +432,9 @@ SHOP_ORDER_STATUS_PENDING = "Pending payment"
 SHOP_ORDER_STATUS_PAID = "Paid"
 SHOP_ORDER_STATUS_REVIEW = "Needs review"  # paid, but not as the order says: staff decide
 SHOP_ORDER_STATUS_CANCELLED = "Cancelled"
+# Set when Stripe's charge.refunded confirms a staff refund (shop.payment.services).
+SHOP_ORDER_STATUS_PARTLY_REFUNDED = "Partly refunded"
+SHOP_ORDER_STATUS_REFUNDED = "Refunded"
 OSCAR_INITIAL_ORDER_STATUS = SHOP_ORDER_STATUS_PENDING
 OSCAR_ORDER_STATUS_PIPELINE = {
     SHOP_ORDER_STATUS_PENDING: (
@@ -410,10 +442,23 @@ OSCAR_ORDER_STATUS_PIPELINE = {
         SHOP_ORDER_STATUS_REVIEW,
         SHOP_ORDER_STATUS_CANCELLED,
     ),
-    SHOP_ORDER_STATUS_REVIEW: (SHOP_ORDER_STATUS_PAID, SHOP_ORDER_STATUS_CANCELLED),
-    SHOP_ORDER_STATUS_PAID: ("Being processed", "Shipped"),
-    "Being processed": ("Shipped",),
-    "Shipped": (),
+    SHOP_ORDER_STATUS_REVIEW: (
+        SHOP_ORDER_STATUS_PAID,
+        SHOP_ORDER_STATUS_CANCELLED,
+        SHOP_ORDER_STATUS_PARTLY_REFUNDED,
+        SHOP_ORDER_STATUS_REFUNDED,
+    ),
+    SHOP_ORDER_STATUS_PAID: (
+        "Being processed",
+        "Shipped",
+        SHOP_ORDER_STATUS_PARTLY_REFUNDED,
+        SHOP_ORDER_STATUS_REFUNDED,
+    ),
+    "Being processed": ("Shipped", SHOP_ORDER_STATUS_PARTLY_REFUNDED, SHOP_ORDER_STATUS_REFUNDED),
+    "Shipped": (SHOP_ORDER_STATUS_PARTLY_REFUNDED, SHOP_ORDER_STATUS_REFUNDED),
+    # A partly refunded order may still be packed and shipped.
+    SHOP_ORDER_STATUS_PARTLY_REFUNDED: ("Being processed", "Shipped", SHOP_ORDER_STATUS_REFUNDED),
+    SHOP_ORDER_STATUS_REFUNDED: (),
     SHOP_ORDER_STATUS_CANCELLED: (),
 }
 # A Checkout Session (and the stock and code its order holds) lives this long; Stripe's minimum.

@@ -10,6 +10,9 @@ from django.views import View
 from oscar.apps.basket import views as oscar_views
 from oscar.core.loading import get_model
 
+from guidance.models import FunnelEvent
+from guidance.services import funnel_event_queue
+from guidance.session import visitor_key
 from shop.basket.forms import BasketVoucherForm
 from shop.basket.selectors import code_landing_url
 from shop.basket.services import (
@@ -97,6 +100,11 @@ class CodeLinkView(View):
 
     def get(self, request, code):
         code = code_normalize(code)
+        if request.GET.get("from") != "cream":  # the cream's own link counted its click
+            # The funnel's "/code/ link" source (guidance.selectors.funnel_sources).
+            funnel_event_queue(
+                kind=FunnelEvent.Kind.PRODUCT_CLICK, step="code", visitor_key=visitor_key(request)
+            )
         wait = code_attempt_limited(request=request)
         if wait:
             return _rate_limited(request, wait)

@@ -6,8 +6,28 @@ from .models import Contact, EmailContent, PlannedEmail
 from .services import contact_unsubscribe, planned_email_requeue
 
 
+class SuperuserOnly:
+    """Staff run follow-ups from the dashboard (shop.followups.dashboard); the admin's raw
+    rows are for superusers."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
 @admin.register(PlannedEmail)
-class PlannedEmailAdmin(admin.ModelAdmin):
+class PlannedEmailAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["kind", "contact", "due_at", "state", "attempts", "skip_reason", "sent_at"]
     list_filter = ["state", "kind"]
     search_fields = ["contact__email", "key"]
@@ -35,7 +55,7 @@ class PlannedEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["email", "consent_confirmed_at", "unsubscribed_at", "bounced_at", "created_at"]
     list_filter = [
         ("unsubscribed_at", admin.EmptyFieldListFilter),
@@ -59,7 +79,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailContent)
-class EmailContentAdmin(admin.ModelAdmin):
+class EmailContentAdmin(admin.ModelAdmin):  # the words: until a dashboard page edits them
     list_display = ["kind", "subject", "updated_at", "preview"]
 
     @admin.display(description="Preview")

@@ -1,11 +1,19 @@
-from django.db.models import Q, QuerySet
+"""Reads for follow-up emails: their content and routine, and the dashboard's queue."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from guidance.models import FunnelEvent, Result, RoutineRequest, Technique
 from guidance.routines import Routine, general_routine
 
 from .content import DEFAULT_CONTENT
-from .models import EmailContent, PlannedEmail
+from .models import ORDER_KINDS, Contact, EmailContent, PlannedEmail
 
 Product = get_model("catalogue", "Product")
 
@@ -60,3 +68,106 @@ def planned_emails_due_count() -> int:
 
 def results_for_preview(*, limit: int = 20) -> QuerySet:
     return Result.objects.order_by("-created_at", "-pk")[:limit]
+
+
+# --- The dashboard's queue -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    email: PlannedEmail
+    local_due: datetime.datetime  # in the recipient's zone (the shop's when unknown)
+    local_zone: str
+    routine_from: Result | None  # the result whose routine goes out; None: the general one
+
+
+def planned_email_routine_result(*, planned_email: PlannedEmail) -> Result | None:
+    """The result whose routine this email will carry, as the renderer picks it
+    (shop.followups.emails): its own, else for an order's emails the buyer's latest."""
+    if planned_email.result is not None:
+        return planned_email.result
+    if planned_email.kind in ORDER_KINDS and planned_email.order is not None:
+        return result_for_order(order=planned_email.order)
+    return None
+
+
+def planned_email_queue(*, state: str = "", kind: str = "", limit: int = 100) -> list[QueueRow]:
+    """The queue, soonest first (filtered by state and kind), with each recipient's local send
+    time and the routine that will go out, in three queries (an order's email whose buyer was
+    not attributed to a result looks them up by email: two more each)."""
+    rows = PlannedEmail.objects.select_related("contact", "result", "order").order_by(
+        "due_at", "pk"
+    )
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    rows = list(rows[:limit])
+    numbers = {
+        row.order.number
+        for row in rows
+        if row.result is None and row.kind in ORDER_KINDS and row.order is not None
+    }
+    attributed = {
+        event.order_number: event.result
+        for event in FunnelEvent.objects.filter(
+            kind=FunnelEvent.Kind.ORDER, order_number__in=numbers, result__isnull=False
+        ).select_related("result")
+    }
+    shop_zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    queue = []
+    for row in rows:
+        zone = _contact_zone(row.contact) or shop_zone
+        routine_from = row.result
+        if routine_from is None and row.order is not None and row.kind in ORDER_KINDS:
+            routine_from = attributed.get(row.order.number) or result_for_order(order=row.order)
+        queue.append(
+            QueueRow(
+                email=row,
+                local_due=row.due_at.astimezone(zone),
+                local_zone=str(zone),
+                routine_from=routine_from,
+            )
+        )
+    return queue
+
+
+def _contact_zone(contact: Contact) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(contact.time_zone) if contact.time_zone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class KindCounts:
+    kind: str
+    label: str
+    sent: int
+    skipped: int
+    failed: int
+    waiting: int  # pending or being sent now
+
+
+def planned_email_counts(*, days: int = 30) -> list[KindCounts]:
+    """Per kind: sent, skipped and failed in the last `days` days, and waiting now (one query)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    State = PlannedEmail.State
+    recent = Q(updated_at__gte=since)
+    totals = {
+        row["kind"]: row
+        for row in PlannedEmail.objects.values("kind").annotate(
+            sent=Count("pk", filter=Q(state=State.SENT, sent_at__gte=since)),
+            skipped=Count("pk", filter=Q(state=State.SKIPPED) & recent),
+            failed=Count("pk", filter=Q(state=State.FAILED) & recent),
+            waiting=Count("pk", filter=Q(state__in=[State.PENDING, State.QUEUED, State.SENDING])),
+        )
+    }
+    return [
+        KindCounts(
+            kind=kind,
+            label=label,
+            **{k: totals.get(kind, {}).get(k, 0) for k in ("sent", "skipped", "failed", "waiting")},
+        )
+        for kind, label in PlannedEmail.Kind.choices
+    ]

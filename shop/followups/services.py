@@ -289,6 +289,24 @@ def planned_email_requeue(*, planned_email: PlannedEmail, now: datetime.datetime
     )
 
 
+def planned_email_send_now(*, planned_email: PlannedEmail, now: datetime.datetime | None = None):
+    """Staff: a pending email is due now; the dispatcher sends it within its interval, and the
+    checks (consent, unsubscribe, an order since) still apply then. 0 when it was no longer
+    pending."""
+    now = now or timezone.now()
+    return PlannedEmail.objects.filter(pk=planned_email.pk, state=State.PENDING).update(
+        due_at=now, updated_at=now
+    )
+
+
+def planned_email_skip(*, planned_email: PlannedEmail, now: datetime.datetime | None = None):
+    """Staff: never send this one (pending or failed). 0 when a worker has it or it is done."""
+    now = now or timezone.now()
+    return PlannedEmail.objects.filter(
+        pk=planned_email.pk, state__in=[State.PENDING, State.FAILED]
+    ).update(state=State.SKIPPED, skip_reason="staff", claim_token=None, updated_at=now)
+
+
 def email_test_send(*, kind: str, to: str, result_id: int | None = None) -> None:
     """Staff's test: the email as it would go out (with this result's routine), to `to` only."""
     result = Result.objects.filter(pk=result_id).first() if result_id else None

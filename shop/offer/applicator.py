@@ -5,7 +5,8 @@ applies offers: in the middleware, again for the basket page's upsell messages, 
 Site offers change only when staff edit them or an order records its discount, writes that bump
 the page cache's data version (shop.pagecache), part of their key; their dates are checked per
 call, as Oscar's query does. The basket's vouchers and offers are fetched once per basket object
-(adding or removing a voucher drops Django's prefetched list, so it is fetched again).
+(adding or removing a voucher drops Django's prefetched list, so it is fetched again). A code's
+suspended offers (its Active switch is off) give no discount to baskets that hold it.
 """
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -23,7 +24,9 @@ class Applicator(applicator.Applicator):
         if basket.id and "vouchers" not in getattr(basket, "_prefetched_objects_cache", {}):
             offers = ConditionalOffer.objects.select_related("condition__range", "benefit__range")
             prefetch_related_objects([basket], Prefetch("vouchers__offers", offers))
-        return super().get_basket_offers(basket, user)
+        # Oscar applies a basket's code offers even when suspended: the code's Active switch
+        # (shop.voucher.services.voucher_active_set) suspends them, so leave those out.
+        return [o for o in super().get_basket_offers(basket, user) if not o.is_suspended]
 
     def get_site_offers(self):
         offers = data_version_cached("site_offers", _open_site_offers)

@@ -37,7 +37,8 @@ from oscar.core.loading import get_model
 from shop.order.locking import checkout_transaction, order_lock
 from shop.order.services import order_release
 from shop.payment import client
-from shop.payment.models import CheckoutAttempt
+from shop.payment.models import CheckoutAttempt, StaffRefund
+from shop.payment.selectors import order_refund_summary
 
 logger = logging.getLogger(__name__)
 
@@ -280,50 +281,137 @@ def order_checkout_cancel(*, order) -> bool:
     return True
 
 
-def order_refund(*, order, amount: Decimal, requested_by: str, request_key: str) -> client.Refund:
-    """Refund part or all of an order's Stripe payment (recorded when charge.refunded comes).
-    `request_key` comes with the staff member's form, so a double submit refunds once."""
-    source = order.sources.get(source_type__code="stripe")
-    refundable = source.amount_debited - source.amount_refunded
-    if amount <= 0 or amount > refundable:
-        raise ValueError(f"Refund between 0.01 and {refundable}")
-    refund = client.refund_create(
-        payment_intent_id=source.reference,
-        amount=amount,
-        currency=source.currency,
-        idempotency_key=f"releaf-refund-{order.number}-{request_key}",
-        metadata={"order_number": order.number},
+def order_refund(*, order, amount: Decimal, requested_by, request_key: str) -> StaffRefund:
+    """Refund part or all of an order's Stripe payment; one refund at a time per order.
+
+    The refund is written first, under the order's lock, after checking `amount` against what
+    is still refundable (paid, less confirmed and outstanding refunds), so two staff members
+    or a double submit cannot refund more than was paid. Stripe is called after the commit.
+    The same `request_key` (one per confirmation page) returns the same refund: a double
+    submit refunds once, and a resubmit of a refund whose Stripe call hung or whose process
+    died sends it again under the same idempotency key. When Stripe refuses or cannot be
+    reached the refund is marked failed (its amount is refundable again) and the error is
+    raised. The money shows as refunded, and the order's status moves, when charge.refunded
+    comes (`charge_refund_record`). Raises ValueError for an amount out of range.
+    """
+
+    def reserve() -> StaffRefund:
+        order_lock(order.pk)
+        existing = StaffRefund.objects.filter(request_key=request_key).first()
+        if existing is not None:
+            if existing.order_id != order.pk or existing.status == StaffRefund.FAILED:
+                raise ValueError("this refund page was used already; open it again")
+            return existing
+        summary = order_refund_summary(order=order)
+        if summary is None:
+            raise ValueError("Stripe took no payment for this order")
+        refundable = summary.refundable
+        if amount <= 0 or amount > refundable:
+            raise ValueError(f"Refund between 0.01 and {refundable}")
+        return StaffRefund.objects.create(
+            order=order,
+            amount=amount,
+            currency=summary.currency,
+            requested_by=requested_by,
+            requested_by_name=requested_by.get_username(),
+            request_key=request_key,
+        )
+
+    refund = checkout_transaction(reserve, name="order_refund")
+    if refund.status != StaffRefund.REQUESTED:
+        return refund  # a double submit of a refund Stripe has already
+    source = _stripe_source(order)
+    try:
+        result = client.refund_create(
+            payment_intent_id=source.reference,
+            amount=refund.amount,
+            currency=refund.currency,
+            idempotency_key=f"releaf-refund-{order.number}-{request_key}",
+            metadata={"order_number": order.number, "requested_by": refund.requested_by_name},
+        )
+    except client.PaymentProviderError as exc:
+        if exc.http_status is None or exc.http_status >= 500:
+            # Not reached, no answer or a server error: Stripe may have refunded. Resubmitting the same page
+            # asks again under the same idempotency key; the refund stays reserved until then.
+            _refund_note(refund, f"not confirmed sent to Stripe ({exc}); submit again")
+            raise
+        StaffRefund.objects.filter(pk=refund.pk).update(
+            status=StaffRefund.FAILED, error=str(exc)[:1000]
+        )
+        _refund_note(refund, f"refused by Stripe: {exc}")
+        logger.warning(
+            "Order #%s: refund refused by Stripe",
+            order.number,
+            extra={"order": order.number, "http_status": exc.http_status, "code": exc.code},
+        )
+        raise
+    StaffRefund.objects.filter(pk=refund.pk, status=StaffRefund.REQUESTED).update(
+        status=StaffRefund.SENT, stripe_refund_id=result.id
     )
-    OrderNote.objects.create(
-        order=order,
-        note_type="System",
-        message=f"Refund requested by {requested_by}: {amount} {source.currency} ({refund.id}).",
-    )
+    refund.refresh_from_db()
+    _refund_note(refund, f"sent to Stripe ({result.id})")
     return refund
+
+
+def _stripe_source(order):
+    return order.sources.get(source_type__code="stripe")
+
+
+def _refund_note(refund: StaffRefund, what: str) -> None:
+    OrderNote.objects.create(
+        order_id=refund.order_id,
+        user=refund.requested_by,
+        note_type="System",
+        message=f"Refund of {refund.amount} {refund.currency} by {refund.requested_by_name}: "
+        f"{what}.",
+    )
 
 
 def charge_refund_record(*, payment_intent_id: str, amount_refunded: Decimal) -> bool:
     """Record Stripe's running refunded total for a payment. Order-insensitive and idempotent:
-    only an increase is recorded. False when the payment is not (yet) known to us."""
-    with transaction.atomic():
-        source = (
-            Source.objects.select_for_update()
-            .filter(source_type__code="stripe", reference=payment_intent_id)
-            .first()
+    only an increase is recorded; it confirms staff refunds oldest first and moves the order to
+    "Partly refunded" or "Refunded" (a cancelled order keeps its status). False when the
+    payment is not (yet) known to us."""
+    order_id = (
+        Source.objects.filter(source_type__code="stripe", reference=payment_intent_id)
+        .values_list("order_id", flat=True)
+        .first()
+    )
+    if order_id is None:
+        return False
+
+    def record() -> None:
+        order = order_lock(order_id)
+        source = Source.objects.select_for_update().get(
+            source_type__code="stripe", reference=payment_intent_id
         )
-        if source is None:
-            return False
         increase = amount_refunded - source.amount_refunded
-        if increase > 0:
-            source.amount_refunded = amount_refunded
-            source.save(update_fields=["amount_refunded"])
-            PaymentEvent.objects.create(
-                order=source.order,
-                amount=increase,
-                reference=payment_intent_id,
-                event_type=_event_type("Refunded"),
-            )
-        return True
+        if increase <= 0:
+            return
+        source.amount_refunded = amount_refunded
+        source.save(update_fields=["amount_refunded"])
+        PaymentEvent.objects.create(
+            order=order,
+            amount=increase,
+            reference=payment_intent_id,
+            event_type=_event_type("Refunded"),
+        )
+        covered = Decimal("0.00")
+        for refund in StaffRefund.objects.filter(order=order).exclude(status=StaffRefund.FAILED):
+            covered += refund.amount
+            if covered <= amount_refunded and refund.status != StaffRefund.CONFIRMED:
+                refund.status = StaffRefund.CONFIRMED
+                refund.save(update_fields=["status"])
+        status = (
+            settings.SHOP_ORDER_STATUS_REFUNDED
+            if amount_refunded >= source.amount_debited
+            else settings.SHOP_ORDER_STATUS_PARTLY_REFUNDED
+        )
+        if status != order.status and status in order.available_statuses():
+            order.set_status(status)
+
+    checkout_transaction(record, name="charge_refund_record")
+    return True
 
 
 def payments_reconcile(*, older_than_minutes: int | None = None) -> int:

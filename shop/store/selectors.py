@@ -1,8 +1,22 @@
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+"""Reads for the store: products as their pages need them, and the launch checklist (what a
+customer would still see as an example, or what is missing, before the shop opens; the
+dashboard home and `manage.py launch_check` show it, and each item goes when fixed)."""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from oscar.core.loading import get_model
+
+from shop.payment.models import StripeEvent
+from shop.store.services import PRIVACY_CONTENT, PRIVACY_URL
 
 Option = get_model("catalogue", "Option")
 Product = get_model("catalogue", "Product")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -52,3 +66,140 @@ def browsable_products(*, categories=None) -> QuerySet:
         )
         .order_by("title", "pk")
     )
+
+
+# --- The launch checklist ------------------------------------------------------
+
+SHIPPING_URL = "/shipping/"
+# Reserved for examples (RFC 2606), and the example street the store starts with.
+EXAMPLE = re.compile(r"(\.example\b|\bexample\.(com|org|net)\b|\bExample Street\b)", re.I)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    problem: str
+    fix: str  # what to do, where
+    url: str  # where it is fixed ("" when it is the environment)
+    customer_visible: bool  # customers see it: `launch_check` fails in production
+
+
+def launch_checklist() -> list[ChecklistItem]:
+    items: list[ChecklistItem] = []
+    if EXAMPLE.search(settings.SHOP_POSTAL_ADDRESS):
+        items.append(
+            ChecklistItem(
+                "postal-address",
+                f"The postal address in every page's footer and email is an example "
+                f"({settings.SHOP_POSTAL_ADDRESS}).",
+                "Set SHOP_POSTAL_ADDRESS in the environment.",
+                "",
+                True,
+            )
+        )
+    if EXAMPLE.search(settings.DEFAULT_FROM_EMAIL):
+        items.append(
+            ChecklistItem(
+                "sender",
+                f"Emails go out from an example sender ({settings.DEFAULT_FROM_EMAIL}).",
+                "Set DEFAULT_FROM_EMAIL in the environment to an address you receive.",
+                "",
+                True,
+            )
+        )
+    key = settings.STRIPE_SECRET_KEY
+    if not key or key.startswith(("sk_test_", "rk_test_")):
+        items.append(
+            ChecklistItem(
+                "stripe-keys",
+                "Stripe keys are missing: payments go to the local stand-in."
+                if not key
+                else "Stripe keys are in test mode: no real money is taken.",
+                "Set STRIPE_SECRET_KEY (sk_live_…) and STRIPE_WEBHOOK_SECRET in the environment.",
+                "https://dashboard.stripe.com/apikeys",
+                True,
+            )
+        )
+    if not StripeEvent.objects.exists():
+        items.append(
+            ChecklistItem(
+                "webhook",
+                "No Stripe webhook has been received yet: paid orders rely on the return page "
+                "and reconciliation, refunds are never confirmed.",
+                "Add the endpoint /checkout/stripe/webhook/ in Stripe and send a test event.",
+                "https://dashboard.stripe.com/webhooks",
+                False,
+            )
+        )
+    for url, name in ((PRIVACY_URL, "privacy"), (SHIPPING_URL, "shipping")):
+        page = FlatPage.objects.filter(url=url).first()
+        if page is None:
+            items.append(
+                ChecklistItem(
+                    f"{name}-page",
+                    f"There is no {name} page ({url}).",
+                    f"Create a page with the URL {url}.",
+                    reverse("dashboard:page-create"),
+                    True,
+                )
+            )
+        elif name == "privacy" and page.content.strip() == PRIVACY_CONTENT.strip():
+            items.append(
+                ChecklistItem(
+                    "privacy-page",
+                    "The privacy page still has the starter text.",
+                    "Read it, make it yours (who you are, how to reach you) and save it.",
+                    reverse("dashboard:page-update", kwargs={"pk": page.pk}),
+                    True,
+                )
+            )
+    items += _product_items()
+    if not settings.ADMINS:
+        items.append(
+            ChecklistItem(
+                "alerts",
+                "No staff email gets the shop's error alerts.",
+                "Set DJANGO_ADMINS in the environment (comma-separated emails).",
+                "",
+                False,
+            )
+        )
+    return items
+
+
+def _product_items() -> list[ChecklistItem]:
+    ingredients = ProductAttributeValue.objects.filter(
+        product=OuterRef("pk"), attribute__code="ingredients"
+    ).exclude(Q(value_text="") | Q(value_text__isnull=True))
+    products = (
+        Product.objects.browsable()
+        .annotate(
+            has_image=Exists(ProductImage.objects.filter(product=OuterRef("pk"))),
+            has_ingredients=Exists(ingredients),
+        )
+        .order_by("pk")
+    )
+    items = []
+    for product in products:
+        missing = [
+            what
+            for what, present in (
+                ("a photo", product.has_image),
+                (
+                    "ingredients",
+                    product.has_ingredients or "ingredients" in product.description.lower(),
+                ),
+            )
+            if not present
+        ]
+        if missing:
+            items.append(
+                ChecklistItem(
+                    f"product-{product.pk}",
+                    f"{product.get_title()} has no {' and no '.join(missing)}.",
+                    "Add them on the product's page (Images; an ingredients list in the description).",
+                    reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}),
+                    True,
+                )
+            )
+    return items

@@ -1,4 +1,5 @@
-"""Loads the store: site, country, partner, the cream in two sizes, shipping, GETINFUSED, privacy page.
+"""Loads the store: site, country, partner, the cream in two sizes, shipping, GETINFUSED, privacy page,
+the order confirmation email's row.
 
 Idempotent: each object is created when missing and otherwise left as staff last edited it,
 so running it again never resets prices, stock or copy.
@@ -20,6 +21,7 @@ from oscar.core.loading import get_model
 
 Benefit = get_model("offer", "Benefit")
 Category = get_model("catalogue", "Category")
+CommunicationEventType = get_model("communication", "CommunicationEventType")
 Condition = get_model("offer", "Condition")
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Country = get_model("address", "Country")
@@ -88,7 +90,17 @@ def store_setup() -> Product:
     _shipping_setup(country)
     _voucher_setup()
     _privacy_page_setup()
+    _order_email_setup()
     return product
+
+
+def _order_email_setup() -> None:
+    """The order confirmation's row, so the dashboard's Emails menu reaches its template
+    before the first order (shop.checkout creates it the same way when it sends)."""
+    CommunicationEventType.objects.get_or_create(
+        code="ORDER_PLACED",
+        defaults={"name": "Order placed", "category": CommunicationEventType.ORDER_RELATED},
+    )
 
 
 def _site_setup() -> None:

@@ -18,6 +18,7 @@ from guidance.session import RESULT_TOKEN_KEY
 from tests.guidance.conftest import NO_FLAGS, post_step, step_url, take_self_check
 
 Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
 
 pytestmark = pytest.mark.usefixtures("guidance_content")
 
@@ -38,6 +39,11 @@ def order_for(*, email: str, user=None):
     return create_order(user=user, guest_email=email if user is None else "")
 
 
+def paid(order):
+    Order.objects.filter(pk=order.pk).update(status="Paid")
+    return order
+
+
 def test_scripted_visitors_give_exact_funnel_numbers(store, staff_client):
     # Ann: completes, asks for the routine with follow-ups, clicks to the cream, buys.
     ann = Client()
@@ -47,7 +53,7 @@ def test_scripted_visitors_give_exact_funnel_numbers(store, staff_client):
         f"/guidance/results/{ann_result.token}/", {"email": "ann@example.com", "followups": "on"}
     )
     ann.get("/guidance/cream/?from=result")
-    order_for(email="ann@example.com")
+    paid(order_for(email="ann@example.com"))
     # Bob: completes, reloads the first step on the way (counted once per run), asks for the
     # routine without follow-ups.
     bob = Client()
@@ -69,7 +75,7 @@ def test_scripted_visitors_give_exact_funnel_numbers(store, staff_client):
     # Eve: clicks to the cream from the home page without a self-check, and buys.
     eve = Client()
     eve.get("/guidance/cream/?from=home")
-    order_for(email="eve@example.com")
+    paid(order_for(email="eve@example.com"))
 
     today = timezone.localdate()
     response = staff_client.get(
@@ -94,9 +100,11 @@ def test_scripted_visitors_give_exact_funnel_numbers(store, staff_client):
         "… from a result": (1, 1, 0.25),
         "… from a technique page": (0, 0, 0.0),
         "… from the home page": (1, 1, 0.25),
-        "Orders from a result": (1, 1, 0.25),
+        "… from an email link": (0, 0, 0.0),
+        "… from a /code/ link": (0, 0, 0.0),
+        "Paid orders from a result": (1, 1, 0.25),
     }
-    assert b"Orders from a result" in response.content
+    assert b"Paid orders from a result" in response.content
 
     yesterday = today - datetime.timedelta(days=1)
     earlier = funnel_numbers(start=yesterday, end=yesterday)

@@ -75,7 +75,7 @@ def test_product_block_with_code_and_one_click_link(client, store):
     assert 'href="/guidance/cream/?from=result"' in page
     response = client.get("/guidance/cream/?from=result")
     assert response.status_code == 302
-    assert response["Location"] == f"/code/GETINFUSED/?add={two_oz.pk}"
+    assert response["Location"] == f"/code/GETINFUSED/?add={two_oz.pk}&from=cream"
     assert FunnelEvent.objects.filter(kind="product_click").count() == 1
 
 
