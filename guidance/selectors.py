@@ -1,13 +1,15 @@
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from guidance.models import FunnelEvent, GuidanceText, Result, Technique
 
 Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 
 CREAM_SLUG = "infused-releaf"
 CREAM_CLICK_UPC = "RELEAF-2OZ"  # the size the one-click link adds
@@ -57,6 +59,8 @@ class CreamOffer:
     product_title: str
     product_url: str
     add_pk: int | None  # the child product the one-click link adds; None when it is gone
+    size: str = ""  # the size the one-click link adds, e.g. "2 oz"
+    price: Decimal | None = None  # its price before the code; None without a stock record
 
     @property
     def one_click_url(self) -> str:
@@ -69,6 +73,11 @@ def cream_offer() -> CreamOffer | None:
     """The cream and its code for the call-to-action, or None when the product doesn't exist."""
     child = (
         Product.objects.select_related("parent")
+        .annotate(
+            list_price=Subquery(
+                StockRecord.objects.filter(product=OuterRef("pk")).values("price")[:1]
+            )
+        )
         .filter(upc=CREAM_CLICK_UPC, parent__slug=CREAM_SLUG, parent__is_public=True)
         .first()
     )
@@ -79,6 +88,8 @@ def cream_offer() -> CreamOffer | None:
         product_title=child.parent.title,
         product_url=child.parent.get_absolute_url(),
         add_pk=child.pk,
+        size=child.title.removeprefix(child.parent.title).strip(", "),
+        price=child.list_price,
     )
 
 

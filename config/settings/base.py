@@ -118,6 +118,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "shop.store.context_processors.shop_details",  # footer: postal address
+                "shop.shipping.context_processors.free_shipping",  # "Add $X more for free shipping"
             ],
         },
     },
@@ -380,6 +381,9 @@ THUMBNAIL_PRESERVE_FORMAT = True
 THUMBNAIL_QUALITY = 82
 
 # --- Checkout: discount codes, Stripe Checkout orders -----------------------------
+# A shipping method's free-shipping line counts the products before discounts, so GETINFUSED
+# never makes shipping appear (Oscar counts them after). False: Oscar's rule.
+SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS = env.bool("SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS", default=True)
 # Attempts at a discount code (basket form and /code/<CODE>/) per visitor (IP address).
 SHOP_CODE_RATE_LIMIT = env("SHOP_CODE_RATE_LIMIT", default="10/m")
 # Orders exist before the customer pays on Stripe's page ("Pending payment"); one locked step
