@@ -384,6 +384,10 @@ THUMBNAIL_QUALITY = 82
 # A shipping method's free-shipping line counts the products before discounts, so GETINFUSED
 # never makes shipping appear (Oscar counts them after). False: Oscar's rule.
 SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS = env.bool("SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS", default=True)
+# Most of one product (one size) a basket line may hold (Oscar caps only the basket's total).
+SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
+# Stock at or below this shows as "Only N left"; above it, "In stock" (never the count).
+SHOP_LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
 # Attempts at a discount code (basket form and /code/<CODE>/) per visitor (IP address).
 SHOP_CODE_RATE_LIMIT = env("SHOP_CODE_RATE_LIMIT", default="10/m")
 # Orders exist before the customer pays on Stripe's page ("Pending payment"); one locked step

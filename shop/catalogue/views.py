@@ -2,9 +2,10 @@
 
 Oscar's view loads the product alone; the template, the pricing strategy and the add-to-basket
 form then load its images, categories, children and their stock records one by one, several
-times each (20 queries for the cream in two sizes).
+times each (20 queries for the cream in two sizes). The quantity box knows the cap per line.
 """
 
+from django.conf import settings
 from oscar.apps.catalogue import views
 
 from shop.store.selectors import products_for_detail
@@ -13,3 +14,6 @@ from shop.store.selectors import products_for_detail
 class ProductDetailView(views.ProductDetailView):
     def get_queryset(self):
         return products_for_detail()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, max_line_quantity=settings.SHOP_MAX_LINE_QUANTITY)
