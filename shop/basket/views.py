@@ -29,7 +29,7 @@ Product = get_model("catalogue", "Product")
 PENDING = settings.SHOP_ORDER_STATUS_PENDING
 CANCELLED = settings.SHOP_ORDER_STATUS_CANCELLED
 CODE_ENDED_MESSAGE = (
-    "Code {code} can no longer be used, so we took it out of your basket. "
+    "Code {code} can no longer be used, so we took it out of your cart. "
     "The total below is up to date."
 )
 RATE_LIMITED_MESSAGE = (

@@ -80,7 +80,7 @@ def _basket_with_code(page, shot) -> None:
     page.get_by_label("2 oz").check()
     page.get_by_role("button", name="Add to cart").click()
     page.wait_for_load_state()
-    assert "has been added to your cart" in page.locator("#messages").inner_text()
+    assert "Added to your cart" in page.locator("#messages").inner_text()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Cart").click()
     page.wait_for_url("**/basket/")
     page.locator("#voucher_form").get_by_label("Code").fill(" getinfused ")

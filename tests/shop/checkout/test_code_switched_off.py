@@ -14,7 +14,7 @@ ConditionalOffer = get_model("offer", "ConditionalOffer")
 Voucher = get_model("voucher", "Voucher")
 
 MESSAGE = (
-    "Code GETINFUSED can no longer be used, so we took it out of your basket. "
+    "Code GETINFUSED can no longer be used, so we took it out of your cart. "
     "The total below is up to date."
 )
 
