@@ -13,7 +13,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from guidance import selectors
 from guidance.forms import (
-    RED_FLAGS,
+    RED_FLAG_CONDITIONS,
     ArchForm,
     HeelForm,
     PainForm,
@@ -22,7 +22,13 @@ from guidance.forms import (
     check_answers,
 )
 from guidance.models import FunnelEvent
-from guidance.routines import Assessment, compare, observations
+from guidance.routines import (
+    SORE_SPOT_HOLD,
+    Assessment,
+    compare,
+    observations,
+    routine_for_result_page,
+)
 from guidance.services import (
     funnel_event_queue,
     funnel_event_record,
@@ -195,7 +201,7 @@ class RedFlagsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            red_flags=RED_FLAGS.values(),
+            red_flags=RED_FLAG_CONDITIONS.values(),
             exit=self.exit,
             text=selectors.guidance_texts("red-flag").get("red-flag"),
             **kwargs,
@@ -219,7 +225,7 @@ class ResultMixin:
         previous = result.previous
         return {
             "result": result,
-            "routine": routine,
+            "routine": routine_for_result_page(routine, pattern=result.pattern),
             "observations": observations(
                 Assessment(
                     arch_side=result.arch_side, heel_side=result.heel_side, pattern=result.pattern
@@ -293,6 +299,7 @@ class TechniqueDetailView(TemplateView):
         return super().get_context_data(
             page=page,
             technique=page.technique,
+            sore_spot_hold=SORE_SPOT_HOLD,
             result_token=self.request.session.get(RESULT_TOKEN_KEY),
             offer=selectors.cream_offer(),
             **kwargs,

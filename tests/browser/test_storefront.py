@@ -1,6 +1,6 @@
 """The storefront a US customer meets, in a real browser on a phone and a desktop: free shipping
 around the line with and without the code, the US address form, the cap per line, a code
-switched off meanwhile, and the pages that must fit a 390 px screen."""
+switched off meanwhile, the pages that must fit a 390 px screen, and "no pain right now"."""
 
 import re
 
@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from guidance.forms import RED_FLAGS
+from guidance.services import guidance_content_setup
 from shop.pagecache.services import page_cache_invalidate
 from shop.payment.models import CheckoutAttempt
 from tests.shop.checkout.conftest import ADDRESS
@@ -196,3 +198,22 @@ def test_preview_fits_a_phone(new_page, screenshot, store):
     assert "Quantity: 1" in _text(page.locator(".order-line"))
     assert _no_sideways_scroll(page)
     screenshot(page, "preview")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_no_pain_right_now_goes_with_an_area(new_page, screenshot, store, viewport):
+    guidance_content_setup()
+    page = new_page(viewport=viewport)
+    page.goto("/guidance/self-check/")
+    page.wait_for_url("**/guidance/self-check/safety/")
+    for question in RED_FLAGS.values():
+        page.get_by_role("group", name=question).get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/guidance/self-check/pain/")
+    page.get_by_label("Foot, heel or arch", exact=True).check()
+    page.get_by_role("group", name="For how long?").get_by_label(
+        "No pain right now, I'm checking in", exact=True
+    ).check()
+    screenshot(page, "no-pain-with-an-area")
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/guidance/self-check/arch/")

@@ -158,7 +158,6 @@ def test_a_shared_step_page_never_shows_another_visitors_answers(client):
         ("pain", {"duration": "forever"}, "Select a valid choice."),
         ("pain", {"areas": ["elbow"], "duration": "up_to_3_months"}, "Select a valid choice."),
         ("pain", {"duration": "up_to_3_months"}, "Tick where it bothers you"),
-        ("pain", {"areas": ["knee"], "duration": "no_pain"}, "please choose for how long"),
         ("arch", {"left": "mild"}, "This field is required."),
         ("arch", {"left": "11", "right": "mild"}, "Select a valid choice."),
         ("heel", {"left": "", "right": "strong"}, "This field is required."),
@@ -252,6 +251,20 @@ def test_red_flags_page_lists_the_signs(client):
     assert b"When to see a clinician first" in response.content
     assert b"numbness or tingling in your feet" in response.content
     assert b"GETINFUSED" not in response.content
+    page = response.content.decode().replace("&#x27;", "'")
+    # conditions, not the safety step's yes/no questions
+    assert "You have diabetes, or numbness or tingling in your feet." in page
+    assert "The pain is severe or getting worse" in page
+    assert "?</li>" not in page
+
+
+@pytest.mark.parametrize("areas", [["foot"], ["low_back", "knee", "foot"], []])
+def test_no_pain_right_now_is_valid_with_any_area(client, areas):
+    post_step(client, "safety", VALID["safety"])
+    client.get(step_url("pain"))
+    response = post_step(client, "pain", {"areas": areas, "duration": "no_pain"})
+    assert response.status_code == 302
+    assert response["Location"] == step_url("arch")
 
 
 @pytest.mark.parametrize(
