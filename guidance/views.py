@@ -37,13 +37,20 @@ from guidance.services import (
 )
 from guidance.session import RESULT_TOKEN_KEY, VISITOR_KEY, WIZARD_PREFIX, visitor_key
 from shop.pagecache.pages import server_cache_only
+from shop.store import structured_data
 
 
 class HomeView(TemplateView):
     template_name = "guidance/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(offer=selectors.cream_offer(), **kwargs)
+        offer = selectors.cream_offer()
+        return super().get_context_data(
+            offer=offer,
+            og_image_url=offer.image_url if offer else "",
+            structured_data=structured_data.as_script(structured_data.organization_data()),
+            **kwargs,
+        )
 
 
 class SelfCheckWizard(NamedUrlWizardView):
@@ -301,7 +308,8 @@ class TechniqueDetailView(TemplateView):
             technique=page.technique,
             sore_spot_hold=SORE_SPOT_HOLD,
             result_token=self.request.session.get(RESULT_TOKEN_KEY),
-            offer=selectors.cream_offer(),
+            offer=(offer := selectors.cream_offer()),
+            og_image_url=offer.image_url if offer else "",
             **kwargs,
         )
 

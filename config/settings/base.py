@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "django.contrib.humanize",
     # Oscar; forked apps point at shop.* (see README, "Oscar apps we fork")
     "oscar.config.Shop",
