@@ -24,6 +24,7 @@ from guidance.forms import (
 from guidance.models import FunnelEvent
 from guidance.routines import (
     SORE_SPOT_HOLD,
+    SORE_SPOT_HOLD_MINUTES,
     Assessment,
     compare,
     observations,
@@ -307,6 +308,7 @@ class TechniqueDetailView(TemplateView):
             page=page,
             technique=page.technique,
             sore_spot_hold=SORE_SPOT_HOLD,
+            hold_timer_minutes=SORE_SPOT_HOLD_MINUTES[0],
             result_token=self.request.session.get(RESULT_TOKEN_KEY),
             offer=(offer := selectors.cream_offer()),
             og_image_url=offer.image_url if offer else "",
