@@ -10,7 +10,7 @@ from django.conf import settings
 from oscar.apps.catalogue import views
 
 from shop.store import structured_data
-from shop.store.selectors import products_for_detail
+from shop.store.selectors import product_details, products_for_detail
 
 
 class ProductDetailView(views.ProductDetailView):
@@ -27,4 +27,5 @@ class ProductDetailView(views.ProductDetailView):
                 structured_data.breadcrumb_data(product=product),
             ),
             og_image_url=structured_data.product_image_url(product),
+            product_details=product_details(product=product),
         )

@@ -52,3 +52,33 @@ def browsable_products(*, categories=None) -> QuerySet:
         )
         .order_by("title", "pk")
     )
+
+
+# The product page's "Details", staff-edited as product attributes (Dashboard > Catalogue >
+# Products > Attributes); a detail is shown only when it is filled.
+PRODUCT_DETAILS = (
+    ("ingredients", "Ingredients (INCI)"),
+    ("net_weight", "Net weight"),
+    ("how_to_use", "How to use"),
+    ("warnings", "Warnings"),
+)
+
+
+def product_details(*, product) -> list[tuple[str, list[str]]]:
+    """(label, values) for each filled detail, in one query: the product's own values, then its
+    sizes' (a net weight per size), each value once."""
+    ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+    products = [product, *product.get_public_children()] if product.is_parent else [product]
+    values = (
+        ProductAttributeValue.objects.filter(
+            product__in=products, attribute__code__in=[code for code, _ in PRODUCT_DETAILS]
+        )
+        .select_related("attribute")
+        .order_by("product__title", "pk")
+    )
+    found: dict[str, list[str]] = {}
+    for value in values:
+        text = str(value.value or "").strip()
+        if text and text not in found.setdefault(value.attribute.code, []):
+            found[value.attribute.code].append(text)
+    return [(label, found[code]) for code, label in PRODUCT_DETAILS if found.get(code)]

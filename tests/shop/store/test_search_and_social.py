@@ -1,4 +1,5 @@
-"""robots.txt, sitemap.xml, canonical links, JSON-LD and link-preview tags."""
+"""robots.txt, sitemap.xml, canonical links, JSON-LD and link-preview tags; the product page's
+details and the shipping and returns page."""
 
 import json
 import re
@@ -8,6 +9,8 @@ from oscar.core.loading import get_model
 
 from guidance.services import guidance_content_setup
 
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 StockRecord = get_model("partner", "StockRecord")
 
 SITE = "http://127.0.0.1:8000"  # SITE_URL in the test settings
@@ -118,3 +121,32 @@ def test_json_ld_cannot_be_closed_by_staff_text(client, shop):
     page = client.get(shop.get_absolute_url()).content.decode()
     assert "</script><script>alert(1)" not in page
     assert json_ld(page)[0]["description"] == "alert(1)"  # tags stripped, then escaped
+
+
+def test_product_page_shows_the_filled_details_and_links_shipping_and_returns(client, shop):
+    page = client.get(shop.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "<dt>Net weight</dt>" in page
+    assert "<dd>2 oz (57 g)</dd>" in page and "<dd>4 oz (113 g)</dd>" in page
+    assert "<dt>How to use</dt>" in page and "<dt>Warnings</dt>" in page
+    assert "Ingredients (INCI)" not in page  # empty until staff enter the real list
+    assert '<a href="/shipping-returns/">Shipping and returns</a>' in page
+
+
+def test_staff_filled_ingredients_show(client, shop):
+    ProductAttributeValue.objects.create(
+        product=shop,
+        attribute=ProductAttribute.objects.get(code="ingredients"),
+        value_text="Aqua, Cannabis Sativa Seed Oil, Menthol",
+    )
+    page = client.get(shop.get_absolute_url()).content.decode()
+    assert "<dt>Ingredients (INCI)</dt>" in page
+    assert "<dd>Aqua, Cannabis Sativa Seed Oil, Menthol</dd>" in page
+
+
+def test_shipping_and_returns_is_a_flat_page_linked_from_the_footer(client, shop):
+    response = client.get("/shipping-returns/")
+    assert response.status_code == 200
+    assert "50 US states and the District of Columbia" in response.content.decode()
+    assert (
+        '<a href="/shipping-returns/">Shipping and returns</a>' in client.get("/").content.decode()
+    )
