@@ -180,6 +180,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads (product photos and their thumbnails): files in MEDIA_ROOT by default; an S3-compatible
+# bucket through django-storages when SHOP_MEDIA_BUCKET is set (whitenoise serves static files
+# only). Credentials come the way boto3 looks for them (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+# or the machine's role). Photos are public and their names never change: plain, cacheable URLs.
+SHOP_MEDIA_BUCKET = env("SHOP_MEDIA_BUCKET", default="")
+if SHOP_MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SHOP_MEDIA_BUCKET,
+            "endpoint_url": env("SHOP_MEDIA_ENDPOINT_URL", default="") or None,
+            "region_name": env("SHOP_MEDIA_REGION", default="") or None,
+            "custom_domain": env("SHOP_MEDIA_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 
 # --- Search (Haystack is only used by /search/; the catalogue lists from the DB) --
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
