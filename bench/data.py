@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from shop.store.services import CATEGORY_PATH, PRODUCT_IMAGE, store_setup
+from shop.store.services import CATEGORY_PATH, PRODUCT_IMAGE, PRODUCT_SLUG, store_setup
 
 Category = get_model("catalogue", "Category")
 Partner = get_model("partner", "Partner")
@@ -16,6 +16,9 @@ ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 
 GENERATED_UPC_PREFIX = "BENCH-"
+# The purchase row buys a few hundred jars a minute: store_setup's 200 per size would sell out
+# within seconds and the row would measure "sold out" instead of purchases.
+CREAM_STOCK = 1_000_000
 
 
 @transaction.atomic
@@ -36,6 +39,14 @@ def bench_catalogue_set(*, products: int) -> int:
         _products_generate(cream, start=have, count=wanted - have)
     _image_file_ensure(cream)
     return wanted
+
+
+def bench_cream_stock_set() -> None:
+    """Give each size of the cream CREAM_STOCK in stock (allocations are left as they are, so
+    they still match the orders that hold them)."""
+    StockRecord.objects.filter(
+        product__parent__slug=PRODUCT_SLUG, num_in_stock__lt=CREAM_STOCK
+    ).update(num_in_stock=CREAM_STOCK)
 
 
 def _image_file_ensure(cream) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import django
 
 PAGES = [
-    # key, label, is it a guidance page (compared with the bare Django view)
+    # key, label, is its target a share of the bare Django view (≥ 50 %)
     ("home", "home", False),
     ("selfcheck_get", "self-check step, GET", True),
     ("selfcheck_post", "self-check step, POST to the next", True),
@@ -29,8 +29,14 @@ PAGES = [
     ("basket", "basket, one line", False),
     ("basket_code", "basket with GETINFUSED", False),
     ("checkout", "checkout, first page", False),
-    ("code_link", "/code/GETINFUSED/ link", False),
+    ("code_link", "/code/GETINFUSED/ link", True),
+    # A signed-in customer: rendered for them (a session: no page cache), ours and stock alike.
+    ("product_signed_in", "product page, signed in", False),
+    ("basket_signed_in", "basket, one line, signed in", False),
+    ("basket_code_signed_in", "basket with GETINFUSED, signed in", False),
+    ("checkout_signed_in", "checkout, first page, signed in", False),
 ]
+SIGNED_IN = {key for key, *_ in PAGES if key.endswith("_signed_in")}
 TECHNIQUE_SLUG = "twists"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 RESULT_PATH = re.compile(r"^/guidance/results/[^/]+/$")
@@ -213,6 +219,25 @@ def _specs() -> dict:
         specs["checkout"] = _get_spec("/checkout/", client)
 
     attempt(["checkout"], checkout)
+
+    def signed_in():
+        # A customer signed in (their session cookie, and the CSRF cookie their pages set) with
+        # the 4 oz in the basket; another with GETINFUSED too. A signed-in customer's checkout
+        # starts at the shipping address (the first page skips the sign-in question).
+        customer = _basket_client(code=False, signed_in=True)
+        specs["product_signed_in"] = _get_spec(_cream().get_absolute_url(), customer)
+        specs["basket_signed_in"] = _get_spec("/basket/", customer)
+        path, _ = _follow(customer, "/checkout/")
+        specs["checkout_signed_in"] = _get_spec(path, customer)
+        specs["basket_code_signed_in"] = _get_spec(
+            "/basket/", _basket_client(code=True, signed_in=True)
+        )
+        for key in SIGNED_IN:
+            specs[key]["note"] = "signed in"
+            if key == "checkout_signed_in":
+                specs[key]["note"] += f": {path}"
+
+    attempt(sorted(SIGNED_IN), signed_in)
     attempt(
         ["code_link"],
         lambda: (

@@ -90,11 +90,21 @@ class CodeCheckMixin:
         return [*super().get_pre_conditions(request), "check_codes_are_available"]
 
 
-class ShippingAddressView(CodeCheckMixin, oscar_views.ShippingAddressView):
+class OpenPaymentPageMixin:
+    """A visitor whose basket is frozen for an open payment page (a second click on "Pay",
+    another tab) goes to the basket, which offers that page, without "add some items"."""
+
+    def check_basket_is_not_empty(self, request):
+        if request.basket.is_empty and request.session.get(PENDING_ORDER_SESSION_KEY):
+            raise FailedPreCondition(url=reverse("basket:summary"))
+        super().check_basket_is_not_empty(request)
+
+
+class ShippingAddressView(OpenPaymentPageMixin, CodeCheckMixin, oscar_views.ShippingAddressView):
     pass
 
 
-class PaymentDetailsView(CodeCheckMixin, oscar_views.PaymentDetailsView):
+class PaymentDetailsView(OpenPaymentPageMixin, CodeCheckMixin, oscar_views.PaymentDetailsView):
     def get(self, request, *args, **kwargs):
         if not self.preview:  # no card fields here: the card is entered on Stripe's page
             return redirect("checkout:preview")

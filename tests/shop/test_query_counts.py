@@ -135,3 +135,31 @@ def test_checkout_first_page(client, cream, settings, django_assert_max_num_quer
     # cache serves it, keyed by the basket.
     assert served == 0
     assert "sessionid" not in client.cookies
+
+
+def test_code_link_for_a_new_visitor(client, cream, settings, django_assert_max_num_queries):
+    """/code/GETINFUSED/ from a marketing email: the code waits in a new session until the
+    basket has a line. The voucher with whether its offer is open (one query; two before), the
+    landing page from the data-version cache (a query before), and the new session: Django
+    checks that its key is free, then inserts it (a savepoint here, a transaction in production)."""
+    settings.SHOP_CODE_RATE_LIMIT = "1000/m"
+    client.get("/code/GETINFUSED/")  # an earlier visitor warmed the data-version cache
+    client.cookies.clear()
+    with django_assert_max_num_queries(100) as captured:
+        response = client.get("/code/GETINFUSED/")
+    assert response.status_code == 302
+    assert response["Location"] == cream.get_absolute_url()
+    assert client.session["shop_pending_code"] == "GETINFUSED"
+    tables = [q["sql"].split('"', 2)[1] if '"' in q["sql"] else q["sql"] for q in captured]
+    assert len(captured) == 5, tables
+    assert tables[0] == "voucher_voucher"
+
+
+def test_code_link_landing_page_follows_a_product_edit(client, cream, settings):
+    """The cached landing page is the data version's: a staff edit shows on the next link."""
+    settings.SHOP_CODE_RATE_LIMIT = "1000/m"
+    assert client.get("/code/GETINFUSED/")["Location"] == cream.get_absolute_url()
+    cream.slug = "infused-releaf-cream"  # no longer the cream the link lands on
+    cream.save()
+    client.cookies.clear()
+    assert client.get("/code/GETINFUSED/")["Location"] == "/catalogue/"

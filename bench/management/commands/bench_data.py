@@ -2,12 +2,13 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
-from bench.data import bench_catalogue_set
+from bench.data import bench_catalogue_set, bench_cream_stock_set
 
 
 class Command(BaseCommand):
     help = (
-        "Load the store (and the guidance content where installed) and generate products until the catalogue lists exactly --products; "
+        "Load the store (and the guidance content where installed), generate products until the catalogue lists exactly --products "
+        "and give the cream's sizes bench.data.CREAM_STOCK in stock (the purchase row); "
         "--clear-cache (alone: only that) empties this configuration's cache."
     )
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, products, clear_cache, **options):
         if products is not None:
             generated = bench_catalogue_set(products=products)
+            bench_cream_stock_set()
             if apps.is_installed("guidance"):  # ours; stock Oscar has no guidance pages
                 from guidance.services import guidance_content_setup
 

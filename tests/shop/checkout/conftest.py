@@ -65,3 +65,13 @@ def checkout_to_stripe(client, *, email="ann@example.com", guest=True):
     assert response.status_code == 302, response.content
     assert client.get("/checkout/payment-details/").url == "/checkout/preview/"
     return client.post("/checkout/preview/", {"action": "place_order"})
+
+
+def post_event(client, event, signature=None):
+    """Deliver a stand-in event to the webhook endpoint as Stripe would (or with `signature`)."""
+    return client.post(
+        "/checkout/stripe/webhook/",
+        data=event.payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature or event.signature_header,
+    )

@@ -27,13 +27,16 @@ def _point_broker(url: str, options: dict) -> None:
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     saved = (celery_app.conf.broker_url, dict(celery_app.conf.broker_transport_options or {}))
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    _point_broker(f"redis://127.0.0.1:{port}/0", {"max_retries": 1})
+    dead = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)  # Celery reads it before its own conf
+    _point_broker(dead, {"max_retries": 1})
     yield
+    monkeypatch.undo()
     _point_broker(*saved)
 
 

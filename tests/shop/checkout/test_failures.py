@@ -23,18 +23,8 @@ from shop.checkout.views import (
 from shop.order.utils import OrderCreator
 from shop.payment.models import CheckoutAttempt
 from shop.payment.services import ORPHAN_AFTER, payments_reconcile
-from tests.shop.checkout.conftest import checkout_to_stripe, messages_of
+from tests.shop.checkout.conftest import checkout_to_stripe, messages_of, post_event
 from tests.stripe_standin import stripe_client
-
-
-def post_event(client, event):
-    return client.post(
-        "/checkout/stripe/webhook/",
-        data=event.payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=event.signature_header,
-    )
-
 
 Basket = get_model("basket", "Basket")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
@@ -207,7 +197,9 @@ def test_a_second_pay_shows_the_open_payment_page_not_an_empty_basket(ready, str
     attempt = CheckoutAttempt.objects.get()
     second = ready.post("/checkout/preview/", PAY)  # the basket is frozen for the first
     assert second.url == "/basket/"
-    page = ready.get("/basket/").content.decode()
+    page = ready.get("/basket/")
+    assert not [m for m in messages_of(page) if "add some items" in m]
+    page = page.content.decode()
     assert "Your payment page is still open" in page
     assert attempt.order.number in page and "$27.95" in page
     resume = ready.get("/checkout/stripe/resume/")

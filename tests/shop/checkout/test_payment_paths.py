@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 from shop.checkout.views import CANCELLED_MESSAGE
 from shop.payment.models import CheckoutAttempt, StripeEvent
 from shop.payment.services import payments_reconcile
-from tests.shop.checkout.conftest import checkout_to_stripe, messages_of, open_basket
+from tests.shop.checkout.conftest import checkout_to_stripe, messages_of, open_basket, post_event
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
@@ -26,15 +26,6 @@ def at_stripe(client, small_jar, stripe_standin):
     client.post("/basket/vouchers/add/", {"code": "GETINFUSED"})
     checkout_to_stripe(client)
     return CheckoutAttempt.objects.get()
-
-
-def post_event(client, event, signature=None):
-    return client.post(
-        "/checkout/stripe/webhook/",
-        data=event.payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=signature or event.signature_header,
-    )
 
 
 def paid_state():

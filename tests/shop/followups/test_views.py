@@ -70,11 +70,17 @@ def test_one_click_post_unsubscribes_without_cookies_login_or_csrf(subscriber):
     assert again.status_code == 200
 
 
+def altered_signature(token: str) -> str:
+    """The token with its signature's last character changed in its significant bits (the last
+    base64 character of a 32-byte digest carries 4 bits: A-D all decode alike)."""
+    return token[:-1] + ("Q" if token[-1] in "ABCD" else "A")
+
+
 @pytest.mark.parametrize(
     "forge",
     [
         pytest.param(lambda c: "not-a-token", id="garbage"),
-        pytest.param(lambda c: unsubscribe_token(c)[:-1] + "A", id="altered-signature"),
+        pytest.param(lambda c: altered_signature(unsubscribe_token(c)), id="altered-signature"),
         pytest.param(
             lambda c: swap_payload(unsubscribe_token(c), [c.pk + 1, "0123456789"]),
             id="altered-payload",
