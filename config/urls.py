@@ -2,14 +2,18 @@ from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from shop.basket.views import CodeLinkView
 from shop.payment.dashboard import OrderRefundView
-from shop.store.views import healthz
+from shop.store.sitemaps import SITEMAPS
+from shop.store.views import healthz, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(settings.DJANGO_ADMIN_URL, admin.site.urls),
     path("code/<str:code>/", CodeLinkView.as_view(), name="code-link"),
     path("guidance/", include("guidance.urls")),

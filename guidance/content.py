@@ -9,8 +9,6 @@ TECHNIQUE_CONTENT: list[dict] = [
         "slug": "twists",
         "title": "Twists",
         "order": 1,
-        "duration_minutes": 1,
-        "hold_seconds": 60,
         "purpose": "A gentle warm-up. Twisting the foot loosens it and gets it ready for "
         "deeper work.",
         "steps": "Warm a small amount of cream between your palms.\n"
@@ -25,8 +23,6 @@ TECHNIQUE_CONTENT: list[dict] = [
         "slug": "arch-rubs",
         "title": "Arch rubs",
         "order": 2,
-        "duration_minutes": 2,
-        "hold_seconds": 150,
         "purpose": "Works the underside of the foot along the arch, where the tight band of "
         "tissue between heel and toes often holds on.",
         "steps": "Hold the top of the foot in one hand.\n"
@@ -40,8 +36,6 @@ TECHNIQUE_CONTENT: list[dict] = [
         "slug": "toe-bends",
         "title": "Toe bends",
         "order": 3,
-        "duration_minutes": 1,
-        "hold_seconds": 60,
         "purpose": "Bending the toes through their range helps the front of the foot stay "
         "flexible.",
         "steps": "Hold the heel with one hand.\n"
@@ -54,8 +48,6 @@ TECHNIQUE_CONTENT: list[dict] = [
         "slug": "foot-spreading",
         "title": "Foot spreading",
         "order": 4,
-        "duration_minutes": 1,
-        "hold_seconds": 60,
         "purpose": "Helps the foot widen to its natural width after a day in shoes.",
         "steps": "Hold the foot with a hand on each side.\n"
         "Draw both sides of the foot outwards, away from the middle.\n"
@@ -66,8 +58,6 @@ TECHNIQUE_CONTENT: list[dict] = [
         "slug": "heel-squeezes",
         "title": "Heel squeezes",
         "order": 5,
-        "duration_minutes": 1,
-        "hold_seconds": 120,
         "purpose": "Eases tension at the back and underside of the heel, where the arch ends.",
         "steps": "Work the cream deeply into the sole of the foot.\n"
         "Press both thumbs deeply into the heel.\n"
@@ -78,8 +68,6 @@ TECHNIQUE_CONTENT: list[dict] = [
         "slug": "achilles-massage",
         "title": "Achilles massage",
         "order": 6,
-        "duration_minutes": 1,
-        "hold_seconds": 120,
         "purpose": "Slow strokes down the Achilles tendon ease the pull at the back of the "
         "heel and calf.",
         "steps": "Take hold of the Achilles tendon between the thumb and index finger of "

@@ -80,7 +80,7 @@ class TechniqueEditView(UpdateView):
     model = Technique
     form_class = modelform_factory(
         Technique,
-        fields=["title", "purpose", "steps", "tips", "duration_minutes", "hold_seconds", "order"],
+        fields=["title", "purpose", "steps", "tips", "order"],
     )
     template_name = "guidance/dashboard/edit.html"
     success_url = reverse_lazy("guidance-dashboard:content")

@@ -50,7 +50,8 @@ class MultipleChoiceField(_SharedChoicesField, forms.MultipleChoiceField):
     pass
 
 
-# The red flags, shown on the safety step and on the red-flags page (one wording for both).
+# The red flags as the safety step asks them (yes/no questions); RED_FLAG_CONDITIONS below
+# states the same flags, key for key, for the red-flags page.
 RED_FLAGS: dict[str, str] = {
     "diabetes_or_numbness": "Do you have diabetes, or numbness or tingling in your feet?",
     "recent_injury": "Have you recently injured your foot, ankle or leg: felt a snap or pop, "
@@ -59,6 +60,16 @@ RED_FLAGS: dict[str, str] = {
     "inner thighs, new bladder or bowel changes, or weakness in a leg?",
     "severe_or_worsening": "Is the pain severe or getting worse, or is it a new pain that has "
     "not started to ease after two weeks?",
+}
+# The same red flags stated as conditions, for the red-flags page and the clinician exit.
+RED_FLAG_CONDITIONS: dict[str, str] = {
+    "diabetes_or_numbness": "You have diabetes, or numbness or tingling in your feet.",
+    "recent_injury": "You recently injured your foot, ankle or leg: you felt a snap or pop, "
+    "or you can't put weight on it.",
+    "back_warning_signs": "You have back pain together with numbness around the groin or inner "
+    "thighs, new bladder or bowel changes, or weakness in a leg.",
+    "severe_or_worsening": "The pain is severe or getting worse, or it is new and hasn't started "
+    "to ease after two weeks.",
 }
 
 
@@ -97,12 +108,9 @@ class PainForm(forms.Form):
         areas, duration = cleaned.get("areas"), cleaned.get("duration")
         if duration is None:
             return cleaned
+        # "No pain right now" goes with any area (checking in on a back or foot that hurt before).
         if not areas and duration != PainDuration.NO_PAIN:
             raise forms.ValidationError("Tick where it bothers you, or choose “No pain right now”.")
-        if areas and duration == PainDuration.NO_PAIN:
-            raise forms.ValidationError(
-                "You ticked where it bothers you: please choose for how long."
-            )
         return cleaned
 
 

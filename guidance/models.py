@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 
 from guidance.routines import (
+    BASE_MINUTES,
+    HOLD_TIMER_SECONDS,
     CheckAnswers,
     PainArea,
     PainDuration,
@@ -28,12 +30,6 @@ class Technique(models.Model):
     purpose = models.TextField(help_text="One or two sentences: what the technique is for.")
     steps = models.TextField(help_text="One step per line, in order.")
     tips = models.TextField(blank=True, help_text="One tip per line.")
-    duration_minutes = models.PositiveSmallIntegerField(
-        default=2, help_text="Typical minutes per foot."
-    )
-    hold_seconds = models.PositiveSmallIntegerField(
-        default=120, help_text="Length of the hold timer on the page, in seconds (0 hides it)."
-    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the routine.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -42,6 +38,16 @@ class Technique(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Times are not staff-edited text: one source (guidance.routines) for pages, results, emails.
+    @property
+    def duration_minutes(self) -> int:
+        """Minutes per foot in the general routine."""
+        return BASE_MINUTES.get(self.slug, 1)
+
+    @property
+    def hold_seconds(self) -> int:
+        return HOLD_TIMER_SECONDS
 
     @property
     def step_list(self) -> list[str]:

@@ -7,7 +7,7 @@ and the tests all read this one structure (stored on the result with `to_dict()`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 
@@ -72,6 +72,13 @@ TECHNIQUES: tuple[tuple[str, str], ...] = (
     ("achilles-massage", "Achilles massage"),
 )
 TECHNIQUE_SLUGS = tuple(slug for slug, _ in TECHNIQUES)
+# The one source of the routine's times, read by the technique pages, the results and the
+# emails. The post: "Press and hold ... in one spot for 2-3 minutes" on a sore part.
+SORE_SPOT_HOLD_MINUTES = (2, 3)
+SORE_SPOT_HOLD = f"{SORE_SPOT_HOLD_MINUTES[0]} to {SORE_SPOT_HOLD_MINUTES[1]} minutes"
+HOLD_TIMER_SECONDS = SORE_SPOT_HOLD_MINUTES[0] * 60  # the timer counts the first two minutes
+# Minutes per foot in the general routine (and on each technique page); a personal routine
+# starts from these and adds time where the self-check found tension.
 BASE_MINUTES = {
     "twists": 1,
     "arch-rubs": 2,
@@ -83,7 +90,7 @@ BASE_MINUTES = {
 
 GENERAL_TIPS: tuple[str, ...] = (
     "Work one foot at a time.",
-    "When you find a sore spot, press and hold it for 2 to 3 minutes. Stay as long as it takes "
+    f"When you find a sore spot, press and hold it for {SORE_SPOT_HOLD}. Stay as long as it takes "
     "for the spot to soften, with as much or as little pressure as feels comfortable.",
     "Spend longer on the areas that feel sore.",
     "Lean in with your body weight instead of pushing with your thumbs. The cream lets your hands "
@@ -260,7 +267,7 @@ def build_routine(answers: CheckAnswers) -> Routine:
         minutes["arch-rubs"] = 3
         minutes["heel-squeezes"] = 2
         emphasis["arch-rubs"] = (
-            "Your arch felt tight: find the sorest spot and hold it for 2 to 3 minutes."
+            f"Your arch felt tight: find the sorest spot and hold it for {SORE_SPOT_HOLD}."
         )
         emphasis["heel-squeezes"] = "The arch ends at the heel: give the heel a little longer too."
         extra_side["arch-rubs"] = extra_side["heel-squeezes"] = str(assessment.arch_side)
@@ -304,13 +311,13 @@ def build_routine(answers: CheckAnswers) -> Routine:
 
 
 def general_routine() -> Routine:
-    """The routine for people without a self-check (e.g. buyers' post-purchase email)."""
-    minutes = dict(BASE_MINUTES, **{"arch-rubs": 2, "heel-squeezes": 2})
+    """The routine for people without a self-check (e.g. buyers' post-purchase email): the
+    technique pages' minutes."""
     steps = tuple(
         RoutineStep(
             technique=slug,
             title=title,
-            minutes=minutes[slug],
+            minutes=BASE_MINUTES[slug],
             foot_note=_foot_note(FirstFoot.EITHER),
         )
         for slug, title in TECHNIQUES
@@ -374,3 +381,11 @@ def compare(previous: CheckAnswers, current: CheckAnswers) -> tuple[Change, ...]
             direction = "same" if delta == 0 else ("less" if delta < 0 else "more")
         changes.append(Change(label=label, before=before, after=after, direction=direction))
     return tuple(changes)
+
+
+def routine_for_result_page(routine: Routine, *, pattern: str) -> Routine:
+    """The result page explains a same-side or both-sides pattern above the routine, so the
+    routine's own note saying the same is left out there (emails keep it)."""
+    if pattern not in (Pattern.SAME_SIDE, Pattern.BOTH_SIDES):
+        return routine
+    return replace(routine, notes=tuple(n for n in routine.notes if n != FOOT_BACK_NOTE))

@@ -3,14 +3,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.files.storage import default_storage
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from guidance.models import FunnelEvent, GuidanceText, Result, Technique
+from shop.store.structured_data import absolute
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+StockRecord = get_model("partner", "StockRecord")
 
 CREAM_SLUG = "infused-releaf"
 CREAM_CLICK_UPC = "RELEAF-2OZ"  # the size the one-click link adds
@@ -60,6 +64,9 @@ class CreamOffer:
     product_title: str
     product_url: str
     add_pk: int | None  # the child product the one-click link adds; None when it is gone
+    size: str = ""  # the size the one-click link adds, e.g. "2 oz"
+    price: Decimal | None = None  # its price before the code; None without a stock record
+    image_url: str = ""  # the cream's first photo, absolute (link previews); "" without one
 
     @property
     def one_click_url(self) -> str:
@@ -72,6 +79,16 @@ def cream_offer() -> CreamOffer | None:
     """The cream and its code for the call-to-action, or None when the product doesn't exist."""
     child = (
         Product.objects.select_related("parent")
+        .annotate(
+            photo=Subquery(
+                ProductImage.objects.filter(product=OuterRef("parent"))
+                .order_by("display_order", "pk")
+                .values("original")[:1]
+            ),
+            list_price=Subquery(
+                StockRecord.objects.filter(product=OuterRef("pk")).values("price")[:1]
+            ),
+        )
         .filter(upc=CREAM_CLICK_UPC, parent__slug=CREAM_SLUG, parent__is_public=True)
         .first()
     )
@@ -82,6 +99,9 @@ def cream_offer() -> CreamOffer | None:
         product_title=child.parent.title,
         product_url=child.parent.get_absolute_url(),
         add_pk=child.pk,
+        size=child.title.removeprefix(child.parent.title).strip(", "),
+        price=child.list_price,
+        image_url=absolute(default_storage.url(child.photo)) if child.photo else "",
     )
 
 

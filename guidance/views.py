@@ -13,7 +13,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from guidance import selectors
 from guidance.forms import (
-    RED_FLAGS,
+    RED_FLAG_CONDITIONS,
     ArchForm,
     HeelForm,
     PainForm,
@@ -22,7 +22,14 @@ from guidance.forms import (
     check_answers,
 )
 from guidance.models import FunnelEvent
-from guidance.routines import Assessment, compare, observations
+from guidance.routines import (
+    SORE_SPOT_HOLD,
+    SORE_SPOT_HOLD_MINUTES,
+    Assessment,
+    compare,
+    observations,
+    routine_for_result_page,
+)
 from guidance.services import (
     funnel_event_queue,
     funnel_event_record,
@@ -31,13 +38,20 @@ from guidance.services import (
 )
 from guidance.session import RESULT_TOKEN_KEY, VISITOR_KEY, WIZARD_PREFIX, visitor_key
 from shop.pagecache.pages import server_cache_only
+from shop.store import structured_data
 
 
 class HomeView(TemplateView):
     template_name = "guidance/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(offer=selectors.cream_offer(), **kwargs)
+        offer = selectors.cream_offer()
+        return super().get_context_data(
+            offer=offer,
+            og_image_url=offer.image_url if offer else "",
+            structured_data=structured_data.as_script(structured_data.organization_data()),
+            **kwargs,
+        )
 
 
 class SelfCheckWizard(NamedUrlWizardView):
@@ -195,7 +209,7 @@ class RedFlagsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            red_flags=RED_FLAGS.values(),
+            red_flags=RED_FLAG_CONDITIONS.values(),
             exit=self.exit,
             text=selectors.guidance_texts("red-flag").get("red-flag"),
             **kwargs,
@@ -219,7 +233,7 @@ class ResultMixin:
         previous = result.previous
         return {
             "result": result,
-            "routine": routine,
+            "routine": routine_for_result_page(routine, pattern=result.pattern),
             "observations": observations(
                 Assessment(
                     arch_side=result.arch_side, heel_side=result.heel_side, pattern=result.pattern
@@ -293,8 +307,11 @@ class TechniqueDetailView(TemplateView):
         return super().get_context_data(
             page=page,
             technique=page.technique,
+            sore_spot_hold=SORE_SPOT_HOLD,
+            hold_timer_minutes=SORE_SPOT_HOLD_MINUTES[0],
             result_token=self.request.session.get(RESULT_TOKEN_KEY),
-            offer=selectors.cream_offer(),
+            offer=(offer := selectors.cream_offer()),
+            og_image_url=offer.image_url if offer else "",
             **kwargs,
         )
 

@@ -45,12 +45,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "django.contrib.humanize",
     # Oscar; forked apps point at shop.* (see README, "Oscar apps we fork")
     "oscar.config.Shop",
     "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
-    "oscar.apps.address.apps.AddressConfig",
+    "shop.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "shop.store.context_processors.shop_details",  # footer: postal address
+                "shop.shipping.context_processors.free_shipping",  # "Add $X more for free shipping"
             ],
         },
     },
@@ -186,6 +188,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads (product photos and their thumbnails): files in MEDIA_ROOT by default; an S3-compatible
+# bucket through django-storages when SHOP_MEDIA_BUCKET is set (whitenoise serves static files
+# only). Credentials come the way boto3 looks for them (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+# or the machine's role). Photos are public and their names never change: plain, cacheable URLs.
+SHOP_MEDIA_BUCKET = env("SHOP_MEDIA_BUCKET", default="")
+if SHOP_MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SHOP_MEDIA_BUCKET,
+            "endpoint_url": env("SHOP_MEDIA_ENDPOINT_URL", default="") or None,
+            "region_name": env("SHOP_MEDIA_REGION", default="") or None,
+            "custom_domain": env("SHOP_MEDIA_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 
 # --- Search (Haystack is only used by /search/; the catalogue lists from the DB) --
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
@@ -421,6 +442,13 @@ THUMBNAIL_PRESERVE_FORMAT = True
 THUMBNAIL_QUALITY = 82
 
 # --- Checkout: discount codes, Stripe Checkout orders -----------------------------
+# A shipping method's free-shipping line counts the products before discounts, so GETINFUSED
+# never makes shipping appear (Oscar counts them after). False: Oscar's rule.
+SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS = env.bool("SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS", default=True)
+# Most of one product (one size) a basket line may hold (Oscar caps only the basket's total).
+SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
+# Stock at or below this shows as "Only N left"; above it, "In stock" (never the count).
+SHOP_LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
 # Attempts at a discount code (basket form and /code/<CODE>/) per visitor session, and per client
 # address (shop.store.security.client_address), which many people may share (an office, a phone
 # network): one client cannot use up a shared address's attempts before the others' own limit.

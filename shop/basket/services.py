@@ -9,7 +9,7 @@ from oscar.apps.basket.signals import voucher_addition
 from oscar.core.loading import get_class
 
 from shop.store.security import client_address
-from shop.voucher.selectors import code_normalize, voucher_find_usable
+from shop.voucher.selectors import code_normalize, voucher_find_usable, voucher_usable
 
 Applicator = get_class("offer.applicator", "Applicator")
 
@@ -111,3 +111,23 @@ def basket_pending_code_apply(*, request) -> tuple[str, CodeResult] | None:
         return None
     request.session.pop(PENDING_CODE_SESSION_KEY, None)
     return code_normalize(code), basket_code_apply(request=request, code=code)
+
+
+def basket_unusable_codes_remove(*, request) -> list[str]:
+    """Take out of the basket every code that can no longer be used (ended, or switched off by
+    staff), re-apply the offers and return the codes removed. Oscar keeps showing a suspended
+    offer's discount until checkout refuses it."""
+    basket, user = request.basket, request.user
+    if basket.id is None:
+        return []
+    removed = [v for v in basket.vouchers.all() if not voucher_usable(voucher=v, user=user)]
+    if not removed:
+        return []
+    basket.vouchers.remove(*removed)
+    basket.reset_offer_applications()
+    Applicator().apply(basket, user, request)
+    logger.info(
+        "code removed from a basket: no longer usable",
+        extra={"basket_id": basket.id, "codes": [v.code for v in removed]},
+    )
+    return [v.code for v in removed]

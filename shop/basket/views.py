@@ -1,6 +1,7 @@
 """Overrides Oscar's basket views: codes are case/space-insensitive, rate-limited and refused
 with one message (VoucherAddView); a code kept by /code/<CODE>/ is applied as soon as the
-basket has a line (BasketView, BasketAddView); the basket offers the way back to a payment page
+basket has a line (BasketView, BasketAddView); a code that ended or was switched off leaves the
+basket on its next view, with a message (BasketView); the basket offers the way back to a payment page
 that is still open (BasketView); and the /code/<CODE>/ link itself."""
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from shop.basket.services import (
     CodeResult,
     basket_code_apply,
     basket_pending_code_apply,
+    basket_unusable_codes_remove,
     code_attempt_limited,
 )
 from shop.checkout.services import checkout_pending_order
@@ -30,6 +32,10 @@ Product = get_model("catalogue", "Product")
 
 PENDING = settings.SHOP_ORDER_STATUS_PENDING
 CANCELLED = settings.SHOP_ORDER_STATUS_CANCELLED
+CODE_ENDED_MESSAGE = (
+    "Code {code} can no longer be used, so we took it out of your cart. "
+    "The total below is up to date."
+)
 RATE_LIMITED_MESSAGE = (
     "That's a lot of codes in a short time. Please wait a few minutes and try again."
 )
@@ -65,6 +71,8 @@ class BasketView(oscar_views.BasketView):
         self.pending_order = checkout_pending_order(request=request)
         if self.pending_order is not None and self.pending_order.status == CANCELLED:
             messages.info(request, EXPIRED_MESSAGE)  # expired or released meanwhile
+        for code in basket_unusable_codes_remove(request=request):
+            messages.warning(request, CODE_ENDED_MESSAGE.format(code=code))
         _apply_pending_code(request)
         return super().get(request, *args, **kwargs)
 

@@ -1,4 +1,5 @@
-"""Overrides oscar.apps.checkout.forms.GatewayForm: a guest can continue in a browser.
+"""Overrides oscar.apps.checkout.forms.GatewayForm (a guest can continue in a browser) and
+ShippingAddressForm (a US address form, below).
 
 Oscar's form keeps Django's required password, so the page's password box carries `required`
 and browsers refuse to submit the form with "checkout as a guest" chosen. The password is
@@ -11,6 +12,8 @@ counted by email), a new customer goes on to registration, whose email tells the
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 
+from shop.address.forms import USAddressFormMixin
+
 PASSWORD_MISSING = _("Please enter your password, or choose to check out as a guest.")
 
 
@@ -20,6 +23,8 @@ class GatewayForm(oscar_forms.GatewayForm):
         self.fields["password"].required = False
         # Oscar's page puts the box after the "returning customer" choice, without a label.
         self.fields["password"].widget.attrs["aria-label"] = _("Password")
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
 
     def clean(self):
         if self.cleaned_data.get("options") in (self.GUEST, self.NEW):
@@ -29,3 +34,12 @@ class GatewayForm(oscar_forms.GatewayForm):
         if cleaned_data.get("options") == self.EXISTING and not cleaned_data.get("password"):
             self.add_error("password", PASSWORD_MISSING)
         return cleaned_data
+
+
+# --- The shipping address (overrides oscar.apps.checkout.forms.ShippingAddressForm) --------------
+# A US form (shop.address.forms.USAddressFormMixin); Oscar's third address line is dropped.
+
+
+class ShippingAddressForm(USAddressFormMixin, oscar_forms.ShippingAddressForm):
+    class Meta(oscar_forms.ShippingAddressForm.Meta):
+        fields = [f for f in oscar_forms.ShippingAddressForm.Meta.fields if f != "line3"]

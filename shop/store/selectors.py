@@ -12,7 +12,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.payment.models import StripeEvent
-from shop.store.services import PRIVACY_CONTENT, PRIVACY_URL
+from shop.store.services import PRIVACY_CONTENT, PRIVACY_URL, SHIPPING_CONTENT, SHIPPING_URL
 
 Option = get_model("catalogue", "Option")
 Product = get_model("catalogue", "Product")
@@ -70,7 +70,6 @@ def browsable_products(*, categories=None) -> QuerySet:
 
 # --- The launch checklist ------------------------------------------------------
 
-SHIPPING_URL = "/shipping/"
 # Reserved for examples (RFC 2606), and the example street the store starts with.
 EXAMPLE = re.compile(r"(\.example\b|\bexample\.(com|org|net)\b|\bExample Street\b)", re.I)
 
@@ -131,6 +130,7 @@ def launch_checklist() -> list[ChecklistItem]:
                 False,
             )
         )
+    starters = {"privacy": PRIVACY_CONTENT, "shipping": SHIPPING_CONTENT}
     for url, name in ((PRIVACY_URL, "privacy"), (SHIPPING_URL, "shipping")):
         page = FlatPage.objects.filter(url=url).first()
         if page is None:
@@ -143,11 +143,11 @@ def launch_checklist() -> list[ChecklistItem]:
                     True,
                 )
             )
-        elif name == "privacy" and page.content.strip() == PRIVACY_CONTENT.strip():
+        elif page.content.strip() == starters[name].strip():
             items.append(
                 ChecklistItem(
-                    "privacy-page",
-                    "The privacy page still has the starter text.",
+                    f"{name}-page",
+                    f"The {name} page still has the starter text.",
                     "Read it, make it yours (who you are, how to reach you) and save it.",
                     reverse("dashboard:page-update", kwargs={"pk": page.pk}),
                     True,
@@ -203,3 +203,33 @@ def _product_items() -> list[ChecklistItem]:
                 )
             )
     return items
+
+
+# The product page's "Details", staff-edited as product attributes (Dashboard > Catalogue >
+# Products > Attributes); a detail is shown only when it is filled.
+PRODUCT_DETAILS = (
+    ("ingredients", "Ingredients (INCI)"),
+    ("net_weight", "Net weight"),
+    ("how_to_use", "How to use"),
+    ("warnings", "Warnings"),
+)
+
+
+def product_details(*, product) -> list[tuple[str, list[str]]]:
+    """(label, values) for each filled detail, in one query: the product's own values, then its
+    sizes' (a net weight per size), each value once."""
+    ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+    products = [product, *product.get_public_children()] if product.is_parent else [product]
+    values = (
+        ProductAttributeValue.objects.filter(
+            product__in=products, attribute__code__in=[code for code, _ in PRODUCT_DETAILS]
+        )
+        .select_related("attribute")
+        .order_by("product__title", "pk")
+    )
+    found: dict[str, list[str]] = {}
+    for value in values:
+        text = str(value.value or "").strip()
+        if text and text not in found.setdefault(value.attribute.code, []):
+            found[value.attribute.code].append(text)
+    return [(label, found[code]) for code, label in PRODUCT_DETAILS if found.get(code)]

@@ -1,5 +1,5 @@
-"""Loads the store: site, country, partner, the cream in two sizes, shipping, GETINFUSED, privacy page,
-the order confirmation email's row.
+"""Loads the store: site, country, partner, the cream in two sizes with its details, shipping,
+GETINFUSED, the privacy and the shipping-and-returns pages, the order confirmation email's row.
 
 Idempotent: each object is created when missing and otherwise left as staff last edited it,
 so running it again never resets prices, stock or copy.
@@ -28,6 +28,8 @@ Country = get_model("address", "Country")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -40,6 +42,38 @@ CATEGORY_PATH = "Massage cream"
 PRODUCT_SLUG = "infused-releaf"
 VOUCHER_CODE = "GETINFUSED"
 PRIVACY_URL = "/privacy/"  # linked from every page's footer
+SHIPPING_URL = "/shipping-returns/"  # linked from the footer, the product page and checkout
+
+# A starting text for staff to check and edit in the dashboard (Content > Pages).
+SHIPPING_CONTENT = """\
+<h2>Where we ship</h2>
+<p>We ship to addresses in the 50 US states and the District of Columbia. We don't ship to US
+territories, military (APO/FPO/DPO) addresses or other countries yet.</p>
+<h2>How long and how much</h2>
+<p>Standard shipping takes 3 to 5 business days and costs $5.95. It is free when your products
+come to $50 or more, counted before any discount code, so a code never adds shipping. You get an
+email with the tracking link when your order ships.</p>
+<h2>Returns</h2>
+<p>If a jar arrives damaged or isn't what you ordered, write to us within 30 days at the address
+at the bottom of every page, or reply to your order email, and we'll make it right: a replacement
+or your money back to your card.</p>"""
+
+# The product page's "Details" (shop.store.selectors.PRODUCT_DETAILS), editable per product.
+DETAIL_ATTRIBUTES = [
+    ("ingredients", "Ingredients (INCI)"),
+    ("net_weight", "Net weight"),
+    ("how_to_use", "How to use"),
+    ("warnings", "Warnings"),
+]
+HOW_TO_USE = (
+    "Warm a small amount between your palms, work one foot at a time, and stay longer on the "
+    "spots that feel tight. A tingle is normal; ease off if anything hurts."
+)
+WARNINGS = (
+    "For external use on intact skin. If you have diabetes, numbness in your feet or an injury, "
+    "check with your clinician before massaging."
+)
+NET_WEIGHTS = {"RELEAF-2OZ": "2 oz (57 g)", "RELEAF-4OZ": "4 oz (113 g)"}
 
 PRIVACY_CONTENT = """\
 <p>Your answers to the self-check are about your body, so we keep what we collect small and
@@ -91,6 +125,7 @@ def store_setup() -> Product:
     _voucher_setup()
     _privacy_page_setup()
     _order_email_setup()
+    _shipping_page_setup()
     return product
 
 
@@ -130,6 +165,7 @@ def _product_setup(partner) -> Product:
         slug="massage-cream",
         defaults={"name": "Massage cream", "requires_shipping": True, "track_stock": True},
     )
+    attributes = _detail_attributes_setup(product_class)
     category = create_from_breadcrumbs(CATEGORY_PATH)
     parent, created = Product.objects.get_or_create(
         slug=PRODUCT_SLUG,
@@ -143,6 +179,9 @@ def _product_setup(partner) -> Product:
         },
     )
     if created:
+        # Ingredients stay empty (hidden) until staff enter the real INCI list.
+        _attribute_value_set(parent, attributes["how_to_use"], HOW_TO_USE)
+        _attribute_value_set(parent, attributes["warnings"], WARNINGS)
         ProductCategory.objects.create(product=parent, category=category)
         with PRODUCT_IMAGE.open("rb") as image:
             ProductImage.objects.create(
@@ -152,7 +191,7 @@ def _product_setup(partner) -> Product:
                 display_order=0,
             )
     for size, sku, price, stock in SIZES:
-        child, _ = Product.objects.get_or_create(
+        child, child_created = Product.objects.get_or_create(
             upc=sku,
             defaults={
                 "structure": Product.CHILD,
@@ -161,6 +200,8 @@ def _product_setup(partner) -> Product:
                 "slug": f"{PRODUCT_SLUG}-{size.replace(' ', '')}",
             },
         )
+        if child_created and sku in NET_WEIGHTS:
+            _attribute_value_set(child, attributes["net_weight"], NET_WEIGHTS[sku])
         StockRecord.objects.get_or_create(
             product=child,
             partner=partner,
@@ -218,4 +259,30 @@ def _privacy_page_setup() -> None:
     if FlatPage.objects.filter(url=PRIVACY_URL).exists():
         return  # staff edit it in the dashboard (Content > Pages)
     page = FlatPage.objects.create(url=PRIVACY_URL, title="Privacy", content=PRIVACY_CONTENT)
+    page.sites.add(Site.objects.get(pk=settings.SITE_ID))
+
+
+def _detail_attributes_setup(product_class) -> dict:
+    attributes = {}
+    for code, name in DETAIL_ATTRIBUTES:
+        attributes[code], _ = ProductAttribute.objects.get_or_create(
+            product_class=product_class,
+            code=code,
+            defaults={"name": name, "type": ProductAttribute.TEXT, "required": False},
+        )
+    return attributes
+
+
+def _attribute_value_set(product, attribute, text: str) -> None:
+    ProductAttributeValue.objects.get_or_create(
+        product=product, attribute=attribute, defaults={"value_text": text}
+    )
+
+
+def _shipping_page_setup() -> None:
+    if FlatPage.objects.filter(url=SHIPPING_URL).exists():
+        return  # staff edit it in the dashboard (Content > Pages)
+    page = FlatPage.objects.create(
+        url=SHIPPING_URL, title="Shipping and returns", content=SHIPPING_CONTENT
+    )
     page.sites.add(Site.objects.get(pk=settings.SITE_ID))

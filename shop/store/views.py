@@ -1,4 +1,5 @@
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 
 from shop.store.health import failing_services
 
@@ -9,3 +10,22 @@ def healthz(request):
     if failing:
         return JsonResponse({"status": "unavailable", "failing": failing}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+# Not the basket or the self-check: `make audit` holds their Lighthouse SEO score at 100, and a
+# disallowed page scores below it ("is not crawlable"); both carry no private data.
+ROBOTS_DISALLOW = [
+    "/guidance/results/",  # private results (PRODUCT.md: never indexed)
+    "/checkout/",
+    "/accounts/",
+    "/dashboard/",
+    "/code/",
+    "/email/",
+    "/search/",
+]
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {settings.SITE_URL}/sitemap.xml")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

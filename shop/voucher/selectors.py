@@ -48,7 +48,8 @@ def voucher_usable(*, voucher, user, email: str = "") -> bool:
         return False
     open_offer = getattr(voucher, "has_open_offer", None)  # voucher_find_usable asked already
     if open_offer is None:
-        open_offer = voucher.offers.filter(status=ConditionalOffer.OPEN).exists()
+        # .all(): the basket's vouchers come with their offers prefetched (shop.offer.applicator)
+        open_offer = any(offer.status == ConditionalOffer.OPEN for offer in voucher.offers.all())
     if not open_offer:
         return False  # staff switched it off (suspended the offer)
     available, _ = voucher.is_available_to_user(user=user)

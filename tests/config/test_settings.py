@@ -72,3 +72,32 @@ def test_production_keeps_redis_a_cache_with_short_timeouts():
         "max_retries": 1,
     }
     assert fail_open is True
+
+
+def test_production_media_can_live_on_an_s3_compatible_bucket():
+    env = {
+        **REALISTIC_ENV,
+        "SHOP_MEDIA_BUCKET": "releaf-media",
+        "SHOP_MEDIA_ENDPOINT_URL": "https://objects.example.net",
+        "SHOP_MEDIA_DOMAIN": "media.shop.example.com",
+    }
+    show = (
+        "from django.core.files.storage import storages; d = storages['default']; "
+        "print(type(d).__name__, d.bucket_name, d.endpoint_url, d.url('images/jar.jpg'))"
+    )
+    result = _manage("shell", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "S3Storage",
+        "releaf-media",
+        "https://objects.example.net",
+        "https://media.shop.example.com/images/jar.jpg",
+    ]
+
+
+def test_without_a_bucket_uploads_stay_files():
+    show = (
+        "from django.core.files.storage import storages; print(type(storages['default']).__name__)"
+    )
+    result = _manage("shell", "-c", show, env=REALISTIC_ENV)
+    assert result.stdout.split()[-1] == "FileSystemStorage"

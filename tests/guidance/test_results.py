@@ -281,3 +281,23 @@ def test_the_browser_time_zone_is_kept_only_when_it_is_a_real_one(client, store,
     )
     assert response.status_code == 302
     assert RoutineRequest.objects.get().time_zone == stored
+
+
+@pytest.mark.parametrize(
+    ("arch", "heel"), [(("strong", "none"), ("mild", "none")), (("mild", "mild"), ("mild", "mild"))]
+)
+def test_the_matching_sides_paragraph_appears_once(client, arch, heel):
+    page = take_self_check(client, arch=arch, heel=heel, areas=("low_back",)).content.decode()
+    page = page.replace("&#x27;", "'")
+    assert (
+        page.count("a tight foot can feed low-back tension")
+        + page.count("may be feeding the tension")
+        == 1
+    )
+
+
+def test_the_result_says_its_minutes_are_personal_and_holds_follow_the_post(client):
+    page = take_self_check(client).content.decode().replace("&#x27;", "'")
+    assert "These minutes are yours: they come from your answers" in page
+    assert "press and hold it for 2 to 3 minutes" in page
+    assert "seconds" not in page

@@ -3,6 +3,7 @@
 import pytest
 
 from guidance.routines import (
+    BASE_MINUTES,
     FOOT_BACK_NOTE,
     GENERAL_NOTE,
     GENERAL_TIPS,
@@ -180,7 +181,9 @@ def test_general_routine():
     assert routine.first_foot == "either"
     assert tuple(step.technique for step in routine.steps) == TECHNIQUE_SLUGS
     assert routine.notes == (GENERAL_NOTE,)
-    assert routine.total_minutes == 8
+    # the technique pages' minutes, one source for both
+    assert {step.technique: step.minutes for step in routine.steps} == BASE_MINUTES
+    assert routine.total_minutes == 7
     assert Routine.from_dict(routine.to_dict()) == routine
 
 

@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
-from django.contrib.sites.models import Site
 from django.core.management import CommandError, call_command
 from oscar.core.loading import get_model
 
@@ -50,7 +49,7 @@ def test_items_appear_and_disappear(staff_client, store, settings):
     privacy = FlatPage.objects.get(url="/privacy/")
     privacy.content = "<p>Ours.</p>"
     privacy.save()
-    FlatPage.objects.create(url="/shipping/", title="Shipping").sites.add(Site.objects.get())
+    FlatPage.objects.filter(url="/shipping-returns/").update(content="<p>Ours.</p>")
     product.description += "<p>Ingredients: water, arnica, menthol.</p>"
     product.save()
     assert checklist_keys(staff_client) == []
@@ -72,13 +71,14 @@ def test_command_fails_in_production_on_customer_visible_items(store, settings, 
 
     for name, value in READY.items():
         setattr(settings, name, value)
-    FlatPage.objects.filter(url="/privacy/").update(content="<p>Ours.</p>")
-    FlatPage.objects.create(url="/shipping/", title="Shipping").sites.add(Site.objects.get())
+    FlatPage.objects.filter(url__in=["/privacy/", "/shipping-returns/"]).update(
+        content="<p>Ours.</p>"
+    )
     Product.objects.filter(pk=store.pk).update(description="Ingredients: water.")
     call_command("launch_check")  # only the webhook is left: behind the scenes, no failure
     assert "1 item(s) on the checklist." in capsys.readouterr().out
     settings.DEBUG = True
-    FlatPage.objects.filter(url="/shipping/").delete()
+    FlatPage.objects.filter(url="/shipping-returns/").delete()
     call_command("launch_check")  # with DEBUG on it lists and passes
     with pytest.raises(CommandError):
         call_command("launch_check", "--strict")

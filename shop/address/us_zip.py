@@ -1,0 +1,72 @@
+"""Which states a ZIP code's first three digits belong to (USPS sectional centers).
+
+Used to catch a ZIP typed for the wrong state ("62701" with Texas). Ranges are generous where a
+prefix serves two states (Texarkana, Fishers Island, the IRS at 733), so a real address is never
+refused; an unknown prefix is let through.
+"""
+
+ZIP3_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
+    "AL": ((350, 369),),
+    "AK": ((995, 999),),
+    "AZ": ((850, 865),),
+    "AR": ((716, 729), (755, 755)),
+    "CA": ((900, 961),),
+    "CO": ((800, 816),),
+    "CT": ((60, 69),),
+    "DE": ((197, 199),),
+    "DC": ((200, 205), (569, 569)),
+    "FL": ((320, 349),),
+    "GA": ((300, 319), (398, 399)),
+    "HI": ((967, 968),),
+    "ID": ((832, 838),),
+    "IL": ((600, 629),),
+    "IN": ((460, 479),),
+    "IA": ((500, 528),),
+    "KS": ((660, 679),),
+    "KY": ((400, 427),),
+    "LA": ((700, 714),),
+    "ME": ((39, 49),),
+    "MD": ((206, 219),),
+    "MA": ((10, 27), (55, 55)),
+    "MI": ((480, 499),),
+    "MN": ((550, 567),),
+    "MS": ((386, 397),),
+    "MO": ((630, 658),),
+    "MT": ((590, 599),),
+    "NE": ((680, 693),),
+    "NV": ((889, 898),),
+    "NH": ((30, 38),),
+    "NJ": ((70, 89),),
+    "NM": ((870, 884),),
+    "NY": ((5, 5), (63, 63), (100, 149)),
+    "NC": ((270, 289),),
+    "ND": ((580, 588),),
+    "OH": ((430, 459),),
+    "OK": ((730, 749),),
+    "OR": ((970, 979),),
+    "PA": ((150, 196),),
+    "RI": ((28, 29),),
+    "SC": ((290, 299),),
+    "SD": ((570, 577),),
+    "TN": ((370, 385),),
+    "TX": ((733, 733), (750, 799), (885, 885)),
+    "UT": ((840, 847),),
+    "VT": ((50, 59),),
+    "VA": ((201, 201), (220, 246)),
+    "WA": ((980, 994),),
+    "WV": ((247, 268),),
+    "WI": ((530, 549),),
+    "WY": ((820, 831), (834, 834)),
+}
+
+
+def zip_matches_state(*, zip_code: str, state: str) -> bool:
+    """False only when the ZIP's prefix is known to belong to other states."""
+    ranges = ZIP3_RANGES.get(state)
+    if ranges is None or len(zip_code) < 3 or not zip_code[:3].isdigit():
+        return True
+    prefix = int(zip_code[:3])
+    if any(low <= prefix <= high for low, high in ranges):
+        return True
+    known = any(low <= prefix <= high for spans in ZIP3_RANGES.values() for low, high in spans)
+    return not known
