@@ -618,6 +618,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if SHOP_MEDIA_BUCKET:  # uploaded product photos come from the bucket's host
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"https://{env('SHOP_MEDIA_DOMAIN', default='')}"
+        if env("SHOP_MEDIA_DOMAIN", default="")
+        else env("SHOP_MEDIA_ENDPOINT_URL", default="")
+        or f"https://{SHOP_MEDIA_BUCKET}.s3.amazonaws.com"
+    )
 # The dashboard and the admin: Oscar's dashboard templates run inline scripts (its init calls in
 # `onbodyload`, widgets' settings) and inline styles (TinyMCE, select2), which carry no nonce. Only
 # staff reach these pages after logging in; everything still loads from our own origin.
