@@ -1,12 +1,18 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from oscar.core.loading import get_model
 
 from guidance.models import FunnelEvent, Result, RoutineRequest, Technique
 from guidance.routines import Routine, general_routine
 
 from .content import DEFAULT_CONTENT
-from .models import EmailContent, PlannedEmail
+from .models import EmailContent, PlannedEmail, Shipment
 
+Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 
 CHECKIN_FALLBACK_TECHNIQUE = "arch-rubs"
@@ -60,3 +66,68 @@ def planned_emails_due_count() -> int:
 
 def results_for_preview(*, limit: int = 20) -> QuerySet:
     return Result.objects.order_by("-created_at", "-pk")[:limit]
+
+
+@dataclass(frozen=True)
+class OrderLineFacts:
+    title: str
+    quantity: int
+    list_price: Decimal  # the line at list price, before any discount
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the order emails (and the thank-you page) say about an order, in customer words."""
+
+    number: str
+    currency: str
+    lines: tuple[OrderLineFacts, ...]
+    products_total: Decimal
+    discounts: tuple[tuple[str, Decimal], ...]  # (code or offer name, amount off)
+    shipping: Decimal
+    total: Decimal
+    address_lines: tuple[str, ...]
+    status_url: str
+    shipment: Shipment | None
+
+
+def order_status_path(*, order) -> str:
+    if order.user_id:
+        return reverse("customer:order", kwargs={"order_number": order.number})
+    return reverse(
+        "customer:anon-order",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+
+
+def order_facts(*, order) -> OrderFacts:
+    lines = tuple(
+        OrderLineFacts(
+            title=line.title,
+            quantity=line.quantity,
+            list_price=line.line_price_before_discounts_incl_tax,
+        )
+        for line in order.lines.all()
+    )
+    discounts = tuple(
+        (discount.voucher_code or discount.offer_name, discount.amount)
+        for discount in order.discounts.all()
+        if discount.amount
+    )
+    address = order.shipping_address
+    return OrderFacts(
+        number=order.number,
+        currency=order.currency,
+        lines=lines,
+        products_total=sum((line.list_price for line in lines), Decimal("0.00")),
+        discounts=discounts,
+        shipping=order.shipping_incl_tax,
+        total=order.total_incl_tax,
+        address_lines=tuple(address.active_address_fields()) if address else (),
+        status_url=f"{settings.SITE_URL}{order_status_path(order=order)}",
+        shipment=Shipment.objects.filter(order=order).first(),
+    )
+
+
+def order_for_preview():
+    return Order.objects.order_by("-date_placed", "-pk").first()

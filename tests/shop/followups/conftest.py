@@ -93,7 +93,7 @@ def smtp_sink():
 @pytest.fixture
 def smtp_settings(settings, smtp_sink):
     """This process sends through the real SMTP sink."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "shop.followups.backends.SMTPEmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_sink.port
     settings.EMAIL_USE_TLS = False

@@ -10,7 +10,7 @@ from config.settings.test import *  # noqa: F401,F403
 from config.settings.test import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["FOLLOWUPS_TEST_DATABASE_NAME"]
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = "shop.followups.backends.SMTPEmailBackend"
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = int(os.environ["FOLLOWUPS_TEST_SMTP_PORT"])
 EMAIL_USE_TLS = False
