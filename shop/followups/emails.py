@@ -4,6 +4,7 @@ Used by the send step and by the staff preview, so what staff see is what is sen
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import quote
 
 import css_inline
@@ -14,11 +15,12 @@ from django.urls import NoReverseMatch, reverse
 
 from guidance.models import Result
 
-from .models import TRANSACTIONAL_ORDER_KINDS, Contact, PlannedEmail
+from .models import TRANSACTIONAL_ORDER_KINDS, Contact, PlannedEmail, Shipment
 from .selectors import (
     cream_product,
     email_content_get,
     order_facts,
+    order_for_preview,
     result_for_order,
     routine_for,
     technique_in_depth,
@@ -126,6 +128,10 @@ def email_context(
         Kind.ORDER_SHIPPED: "",
     }[kind]
     shipment = order_summary.shipment if order_summary else None
+    if kind == Kind.ORDER_SHIPPED and shipment is None:  # staff's preview before any shipment
+        shipment = Shipment(
+            carrier=Shipment.Carrier.USPS, tracking_number="9400100000000000000000"
+        )
     if kind == Kind.ORDER_SHIPPED and shipment is not None:
         cta_url = shipment.tracking_url
     preheader = content.paragraphs()[0] if content.paragraphs() else content.heading
@@ -278,4 +284,22 @@ def followup_message_build(*, planned_email: PlannedEmail, renderer: EmailRender
     )
     return message_build(
         rendered=rendered, to=planned_email.contact.email, message_id=planned_email.message_id
+    )
+
+
+def email_preview_render(*, kind: str, contact: Contact, result: Result | None = None):
+    """For staff (preview, test send): the order emails with the latest order and a sample
+    refund (a shipped email without a shipment shows a sample carrier and number)."""
+    order = order_for_preview() if kind in TRANSACTIONAL_ORDER_KINDS else None
+    facts = None
+    if kind == Kind.ORDER_REFUND and order is not None:
+        amount = min(order.total_incl_tax, Decimal("10.00"))
+        facts = {
+            "amount": str(amount),
+            "refunded_total": str(amount),
+            "left_paid": str(order.total_incl_tax - amount),
+            "currency": order.currency,
+        }
+    return EmailRenderer().render(
+        kind=kind, contact=contact, result=result, order=order, facts=facts
     )

@@ -50,7 +50,7 @@ from guidance.models import Result
 
 from .backends import DeliveryUnknown
 from .content import DEFAULT_CONTENT
-from .emails import EmailRenderer, email_render, followup_message_build, message_build
+from .emails import EmailRenderer, email_preview_render, followup_message_build, message_build
 from .models import (
     MARKETING_KINDS,
     ORDER_KINDS,
@@ -299,6 +299,8 @@ def order_shipment_record(
                 "shipped_at": now,
             },
         )
+        if created and "Shipped" in order.available_statuses():
+            order.set_status("Shipped")
         if created and order.email:
             followup_schedule(
                 contact=contact_get_or_create(email=order.email),
@@ -343,7 +345,7 @@ def planned_email_requeue(*, planned_email: PlannedEmail, now: datetime.datetime
 def email_test_send(*, kind: str, to: str, result_id: int | None = None) -> None:
     """Staff's test: the email as it would go out (with this result's routine), to `to` only."""
     result = Result.objects.filter(pk=result_id).first() if result_id else None
-    rendered = email_render(kind=kind, contact=Contact(pk=0, email=to), result=result)
+    rendered = email_preview_render(kind=kind, contact=Contact(pk=0, email=to), result=result)
     rendered = type(rendered)(
         subject=f"[Test] {rendered.subject}",
         text=rendered.text,
