@@ -129,9 +129,7 @@ def email_context(
     }[kind]
     shipment = order_summary.shipment if order_summary else None
     if kind == Kind.ORDER_SHIPPED and shipment is None:  # staff's preview before any shipment
-        shipment = Shipment(
-            carrier=Shipment.Carrier.USPS, tracking_number="9400100000000000000000"
-        )
+        shipment = Shipment(carrier=Shipment.Carrier.USPS, tracking_number="9400100000000000000000")
     if kind == Kind.ORDER_SHIPPED and shipment is not None:
         cta_url = shipment.tracking_url
     preheader = content.paragraphs()[0] if content.paragraphs() else content.heading
