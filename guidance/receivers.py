@@ -8,7 +8,7 @@ from oscar.apps.order.signals import order_placed
 
 from guidance.models import Result
 from guidance.services import funnel_order_attribute
-from guidance.session import RESULT_TOKEN_KEY, VISITOR_KEY
+from guidance.session import RESULT_TOKEN_KEY
 from shop.pagecache.services import page_cache_invalidate
 
 
@@ -20,13 +20,9 @@ def attribute_placed_order(sender, order, user=None, **kwargs):
 
 @receiver(post_checkout, dispatch_uid="guidance-post-checkout")
 def attribute_checkout(sender, order, user=None, request=None, **kwargs):
-    session = request.session if request is not None else {}
+    token = request.session.get(RESULT_TOKEN_KEY, "") if request is not None else ""
     funnel_order_attribute(
-        order_number=order.number,
-        email=order.email or "",
-        user=order.user,
-        result_token=session.get(RESULT_TOKEN_KEY, ""),
-        visitor_key=session.get(VISITOR_KEY, ""),
+        order_number=order.number, email=order.email or "", user=order.user, result_token=token
     )
 
 

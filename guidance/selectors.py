@@ -1,14 +1,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from guidance.models import FunnelEvent, GuidanceText, Result, Technique
 
-PaymentEvent = get_model("order", "PaymentEvent")
 Product = get_model("catalogue", "Product")
 
 CREAM_SLUG = "infused-releaf"
@@ -111,16 +109,6 @@ class FunnelNumbers:
 CLICK_SOURCES = {"result": "a result", "technique": "a technique page", "home": "the home page"}
 
 
-def _paid_order_numbers():
-    """Orders whose payment went through: a pending order is not a sale (nor a cancelled one
-    whose late payment was refunded)."""
-    return (
-        PaymentEvent.objects.filter(event_type__name="Paid")
-        .exclude(order__status=settings.SHOP_ORDER_STATUS_CANCELLED)
-        .values("order__number")
-    )
-
-
 def _funnel_stages() -> list[tuple[str, Q]]:
     kinds = FunnelEvent.Kind
     return [
@@ -138,7 +126,7 @@ def _funnel_stages() -> list[tuple[str, Q]]:
             (f"… from {name}", Q(kind=kinds.PRODUCT_CLICK, step=source))
             for source, name in CLICK_SOURCES.items()
         ],
-        ("Orders from a result", Q(kind=kinds.ORDER, order_number__in=_paid_order_numbers())),
+        ("Orders from a result", Q(kind=kinds.ORDER)),
     ]
 
 

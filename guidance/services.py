@@ -160,24 +160,14 @@ def routine_request_create(
 
 
 def funnel_order_attribute(
-    *, order_number: str, email: str = "", user=None, result_token: str = "", visitor_key: str = ""
+    *, order_number: str, email: str = "", user=None, result_token: str = ""
 ) -> FunnelEvent | None:
-    """Count an order as coming from a result: the visitor's own (the session's result token,
-    else their latest result by visitor key, whichever page they bought from), else one the
-    order's customer (account or email) took. Once per order; the visitor's own result replaces
-    an earlier account or email match. The funnel counts it once the order is paid."""
+    """Count an order as coming from a result when the visitor's session holds a result token,
+    or the order's customer (account or email) took the self-check. Once per order."""
     result = None
     if result_token:
         result = Result.objects.filter(token=result_token).first()
-    if result is None and visitor_key:
-        result = (
-            Result.objects.filter(visitor_key=visitor_key).order_by("-created_at", "-pk").first()
-        )
-    if result is not None:
-        FunnelEvent.objects.filter(kind=FunnelEvent.Kind.ORDER, order_number=order_number).exclude(
-            result=result
-        ).update(result=result, visitor_key=result.visitor_key)
-    else:
+    if result is None:
         match = Q()
         if user is not None and getattr(user, "is_authenticated", False):
             match |= Q(user=user)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views import View
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
-from oscar.apps.checkout.signals import post_checkout
 from oscar.core.loading import get_class, get_model
 
 from shop.checkout.services import (
@@ -164,11 +163,6 @@ class PaymentDetailsView(OpenPaymentPageMixin, CodeCheckMixin, oscar_views.Payme
             return redirect("basket:summary")
         basket.status = Basket.FROZEN
         request.session[PENDING_ORDER_SESSION_KEY] = order.number
-        # Oscar sends this once the order exists; ours exists before the payment page (guidance
-        # attributes it to the visitor's result, counted once paid).
-        post_checkout.send_robust(
-            sender=self, order=order, user=user, request=request, response=None
-        )
         return_url = request.build_absolute_uri(reverse("checkout:stripe-return"))
         cancel_url = request.build_absolute_uri(reverse("checkout:stripe-cancel"))
         try:
