@@ -135,3 +135,26 @@ def test_a_temporary_refusal_is_retried_and_delivered_once(
 
     assert PlannedEmail.objects.get().attempts == 3
     assert smtp_sink.per_recipient_and_kind() == {(ADDRESSES[0], "routine"): 1}
+
+
+def test_a_worker_killed_after_the_server_took_a_message_duplicates_at_most_that_one(
+    celery_processes, smtp_sink, routine_emails
+):
+    # The server keeps each message and answers 2 s later: the kill lands in that window, the
+    # worst case (the server has the message, the row still says "sending").
+    smtp_sink.data_delay = 2
+    routine_emails(ADDRESSES[:4])
+    celery_processes.start_worker()
+    celery_processes.start_beat()
+    smtp_sink.wait_for(1)
+    celery_processes.kill_worker()  # SIGKILL: no shutdown, no ack, no state update
+    smtp_sink.data_delay = 0
+    celery_processes.start_worker()
+
+    wait_until(lambda: states() == [State.SENT] * 4, timeout=120, what="all sent")
+    settle()
+    celery_processes.stop()
+
+    counts = smtp_sink.per_recipient_and_kind()
+    assert set(counts) == {(a, "routine") for a in ADDRESSES[:4]}
+    assert sum(counts.values()) - len(counts) <= 1  # at most one duplicate for the one crash
