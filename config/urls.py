@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from shop.basket.views import CodeLinkView
+from shop.followups.views import OrderShipmentView
 from shop.payment.dashboard import OrderRefundView
 from shop.store.sitemaps import SITEMAPS
 from shop.store.views import healthz, robots_txt
@@ -20,6 +21,11 @@ urlpatterns = [
     path("email/", include("shop.followups.urls")),
     path("dashboard/orders/<str:number>/refund/", OrderRefundView.as_view(), name="order-refund"),
     path("dashboard/followups/", include("shop.followups.dashboard_urls")),
+    path(
+        "dashboard/orders/<str:number>/shipment/",
+        OrderShipmentView.as_view(),
+        name="order-shipment",
+    ),
     path("dashboard/", include("guidance.dashboard_urls")),  # before Oscar's dashboard
     path("", include("guidance.home_urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -310,12 +310,16 @@ FOLLOWUPS_SEND_HOURS = env.list("FOLLOWUPS_SEND_HOURS", cast=int, default=[9, 20
 FOLLOWUPS_MIN_HOURS_BETWEEN = env.float("FOLLOWUPS_MIN_HOURS_BETWEEN", default=20.0)
 FOLLOWUPS_MAX_ATTEMPTS = env.int("FOLLOWUPS_MAX_ATTEMPTS", default=5)
 FOLLOWUPS_RETRY_BASE_SECONDS = env.int("FOLLOWUPS_RETRY_BASE_SECONDS", default=120)  # doubles
-# A row claimed or being sent longer than this is taken back (its worker died)
+# A row claimed or being sent longer than this is taken back (its worker died); longer than one
+# message's SMTP conversation (shop.followups.services' docstring)
 FOLLOWUPS_LEASE_SECONDS = env.int("FOLLOWUPS_LEASE_SECONDS", default=600)
 # Lifetimes of the links in emails (shop.followups.tokens): unsubscribe links keep working for
 # at least a year (mailbox providers expect it), consent-confirmation links for days.
 FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS = env.int("FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS", default=730)
 FOLLOWUPS_CONFIRM_LINK_DAYS = env.int("FOLLOWUPS_CONFIRM_LINK_DAYS", default=7)
+# How long the SMTP backend (shop.followups.backends.SMTPEmailBackend) waits for the reply to a
+# message body before counting it as sent without confirmation (RFC 5321 allows 10 minutes)
+FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT = env.float("FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT", default=300)
 # The mailto: half of List-Unsubscribe (default: the From address)
 FOLLOWUPS_UNSUBSCRIBE_MAILTO = env("FOLLOWUPS_UNSUBSCRIBE_MAILTO", default="")
 # An ESP through django-anymail is settings only: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend
@@ -502,10 +506,6 @@ SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int("SHOP_PAYMENT_RECONCILE_AFTER_MIN
 CELERY_BEAT_SCHEDULE["shop-payment-reconcile"] = {
     "task": "shop.payment.reconcile",
     "schedule": 60,  # seconds; idempotent (shop.payment.services: failure rules)
-}
-CELERY_BEAT_SCHEDULE["shop-order-confirmations-catch-up"] = {
-    "task": "shop.checkout.order_confirmations_catch_up",
-    "schedule": 2 * 60,  # seconds; sends what the broker could not take at payment time
 }
 # --- Performance (issue 7): persistent SQLite connections, page cache ---------------
 # SQLite keeps its connection too (PostgreSQL's above): no re-open and PRAGMAs per request.

@@ -66,4 +66,28 @@ DEFAULT_CONTENT: dict[str, dict[str, str]] = {
         ),
         "cta_label": "Take the self-check again",
     },
+    Kind.ORDER_CONFIRMATION: {
+        "subject": "Your ReLeaf order is confirmed",
+        "heading": "Thank you: your order is paid",
+        "body": (
+            "We have your payment and are getting your Infused ReLeaf ready. Here is what you "
+            "ordered; we will email you again with the tracking link when it leaves us."
+        ),
+        "cta_label": "Open your routine",
+    },
+    Kind.ORDER_REFUND: {
+        "subject": "Your ReLeaf refund is on its way",
+        "heading": "We have sent money back to your card",
+        "body": (
+            "We have refunded part or all of your order. Refunds usually reach your card in 5 to "
+            "10 business days, depending on your bank."
+        ),
+        "cta_label": "See your order",
+    },
+    Kind.ORDER_SHIPPED: {
+        "subject": "Your Infused ReLeaf is on its way",
+        "heading": "Your order has left us",
+        "body": "Your parcel is with the carrier. Follow it with the tracking link below.",
+        "cta_label": "Track your parcel",
+    },
 }

@@ -4,6 +4,7 @@ Used by the send step and by the staff preview, so what staff see is what is sen
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import quote
 
 import css_inline
@@ -14,10 +15,12 @@ from django.urls import NoReverseMatch, reverse
 
 from guidance.models import Result
 
-from .models import Contact, PlannedEmail
+from .models import TRANSACTIONAL_ORDER_KINDS, Contact, PlannedEmail, Shipment
 from .selectors import (
     cream_product,
     email_content_get,
+    order_facts,
+    order_for_preview,
     result_for_order,
     routine_for,
     technique_in_depth,
@@ -25,7 +28,7 @@ from .selectors import (
 from .tokens import consent_token, unsubscribe_token
 
 Kind = PlannedEmail.Kind
-ROUTINE_KINDS = (Kind.ROUTINE, Kind.ORDER_HOWTO)
+ROUTINE_KINDS = (Kind.ROUTINE, Kind.ORDER_HOWTO, Kind.ORDER_CONFIRMATION)
 VOUCHER_CODE = "GETINFUSED"
 
 _inliner = css_inline.CSSInliner(keep_style_tags=False)
@@ -89,6 +92,12 @@ class _Lookups:
         return self._red_flags_url
 
 
+def _footer_address() -> str:
+    """The shop's name and postal address, the name once (the address may start with it)."""
+    name, address = settings.OSCAR_SHOP_NAME, settings.SHOP_POSTAL_ADDRESS
+    return address if address.startswith(name) else f"{name}, {address}"
+
+
 def email_context(
     *,
     kind: str,
@@ -96,9 +105,12 @@ def email_context(
     unsubscribe_url: str,
     consent_url: str = "",
     lookups: _Lookups | None = None,
+    order=None,
+    facts: dict | None = None,
 ) -> dict:
     lookups = lookups or _Lookups()
     content = lookups.content(kind)
+    order_summary = order_facts(order=order) if order is not None else None
     routine = routine_for(result=result)
     self_check_url = _absolute("/guidance/self-check/")
     result_url = _absolute(f"/guidance/results/{result.token}/") if result else ""
@@ -111,12 +123,30 @@ def email_context(
         Kind.TIPS_REMINDER: _absolute(f"/code/{VOUCHER_CODE}/"),
         Kind.ORDER_HOWTO: techniques_url,
         Kind.ORDER_CHECKIN: self_check_url,
+        Kind.ORDER_CONFIRMATION: result_url or techniques_url,
+        Kind.ORDER_REFUND: order_summary.status_url if order_summary else "",
+        Kind.ORDER_SHIPPED: "",
     }[kind]
+    shipment = order_summary.shipment if order_summary else None
+    if kind == Kind.ORDER_SHIPPED and shipment is None:  # staff's preview before any shipment
+        shipment = Shipment(carrier=Shipment.Carrier.USPS, tracking_number="9400100000000000000000")
+    if kind == Kind.ORDER_SHIPPED and shipment is not None:
+        cta_url = shipment.tracking_url
+    preheader = content.paragraphs()[0] if content.paragraphs() else content.heading
+    if kind == Kind.ORDER_CONFIRMATION and order_summary:
+        preheader = f"Order {order_summary.number}: {order_summary.total} {order_summary.currency}"
+    if kind == Kind.ORDER_REFUND and facts:
+        preheader = f"{facts['amount']} {facts['currency']} is on its way back to your card."
     technique = technique_in_depth(routine=routine) if kind == Kind.TIPS_CHECKIN else None
     return {
         "kind": kind,
         "content": content,
         "subject": content.subject,
+        "preheader": preheader[:140],
+        "order": order_summary if kind != Kind.ORDER_REFUND else None,
+        "refund": facts if kind == Kind.ORDER_REFUND else None,
+        "shipment": shipment if kind == Kind.ORDER_SHIPPED else None,
+        "transactional": kind in TRANSACTIONAL_ORDER_KINDS,
         "cta_url": cta_url,
         "routine": routine if kind in ROUTINE_KINDS else None,
         "technique": technique,
@@ -127,10 +157,12 @@ def email_context(
         "self_check_url": self_check_url,
         "product_url": product_url,
         "voucher_code": VOUCHER_CODE if kind == Kind.TIPS_REMINDER else "",
+        "own_routine": result is not None,
         "consent_url": consent_url,
         "site_url": settings.SITE_URL,
         "shop_name": settings.OSCAR_SHOP_NAME,
         "postal_address": settings.SHOP_POSTAL_ADDRESS,
+        "footer_address": _footer_address(),
         "red_flags_url": lookups.red_flags_url(),
         "unsubscribe_url": unsubscribe_url,
     }
@@ -150,8 +182,17 @@ class EmailRenderer:
         self._rendered: dict[tuple, RenderedEmail] = {}
         self._lookups = _Lookups()
 
-    def render(self, *, kind: str, contact: Contact, result: Result | None = None, order=None):
-        if kind in (Kind.ORDER_HOWTO, Kind.ORDER_CHECKIN) and result is None and order:
+    def render(
+        self,
+        *,
+        kind: str,
+        contact: Contact,
+        result: Result | None = None,
+        order=None,
+        facts: dict | None = None,
+    ):
+        routine_from_order = (Kind.ORDER_HOWTO, Kind.ORDER_CHECKIN, Kind.ORDER_CONFIRMATION)
+        if kind in routine_from_order and result is None and order:
             result = result_for_order(order=order)
         wants_consent_link = bool(
             kind == Kind.ROUTINE
@@ -160,7 +201,15 @@ class EmailRenderer:
         )
         # The reminder and the order check-in say nothing about the result: one rendering each.
         uses_result = kind not in (Kind.TIPS_REMINDER, Kind.ORDER_CHECKIN)
-        key = (kind, result.pk if result and uses_result else None, wants_consent_link)
+        # The order emails are one order's: never shared.
+        per_order = order.pk if order is not None and kind in TRANSACTIONAL_ORDER_KINDS else None
+        key = (
+            kind,
+            result.pk if result and uses_result else None,
+            wants_consent_link,
+            per_order,
+            tuple(sorted((facts or {}).items())),
+        )
         if key not in self._rendered:
             context = email_context(
                 kind=kind,
@@ -168,6 +217,8 @@ class EmailRenderer:
                 unsubscribe_url=_UNSUBSCRIBE_STANDIN,
                 consent_url=_CONSENT_STANDIN if wants_consent_link else "",
                 lookups=self._lookups,
+                order=order if kind in TRANSACTIONAL_ORDER_KINDS else None,
+                facts=facts,
             )
             self._rendered[key] = RenderedEmail(
                 subject=context["subject"],
@@ -195,8 +246,12 @@ class EmailRenderer:
         )
 
 
-def email_render(*, kind: str, contact: Contact, result: Result | None = None, order=None):
-    return EmailRenderer().render(kind=kind, contact=contact, result=result, order=order)
+def email_render(
+    *, kind: str, contact: Contact, result: Result | None = None, order=None, facts=None
+):
+    return EmailRenderer().render(
+        kind=kind, contact=contact, result=result, order=order, facts=facts
+    )
 
 
 def message_build(
@@ -223,7 +278,26 @@ def followup_message_build(*, planned_email: PlannedEmail, renderer: EmailRender
         contact=planned_email.contact,
         result=planned_email.result,
         order=planned_email.order,
+        facts=planned_email.facts,
     )
     return message_build(
         rendered=rendered, to=planned_email.contact.email, message_id=planned_email.message_id
+    )
+
+
+def email_preview_render(*, kind: str, contact: Contact, result: Result | None = None):
+    """For staff (preview, test send): the order emails with the latest order and a sample
+    refund (a shipped email without a shipment shows a sample carrier and number)."""
+    order = order_for_preview() if kind in TRANSACTIONAL_ORDER_KINDS else None
+    facts = None
+    if kind == Kind.ORDER_REFUND and order is not None:
+        amount = min(order.total_incl_tax, Decimal("10.00"))
+        facts = {
+            "amount": str(amount),
+            "refunded_total": str(amount),
+            "left_paid": str(order.total_incl_tax - amount),
+            "currency": order.currency,
+        }
+    return EmailRenderer().render(
+        kind=kind, contact=contact, result=result, order=order, facts=facts
     )

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Contact, PlannedEmail
+from .models import Contact, PlannedEmail, Shipment
 
 
 class PreviewForm(forms.Form):
@@ -23,3 +23,8 @@ class PreviewForm(forms.Form):
     def preview_contact(user) -> Contact:
         """An unsaved contact for previews: links render, nothing is stored."""
         return Contact(pk=0, email=(user.email or "staff@example.com").lower())
+
+
+class ShipmentForm(forms.Form):
+    carrier = forms.ChoiceField(choices=Shipment.Carrier.choices)
+    tracking_number = forms.CharField(max_length=64, strip=True)

@@ -1,4 +1,5 @@
 import secrets
+from urllib.parse import quote
 
 from django.db import models
 from django.db.models import Q
@@ -43,6 +44,9 @@ class PlannedEmail(models.Model):
         TIPS_REMINDER = "tips_reminder", "Tips: cream reminder with the code"
         ORDER_HOWTO = "order_howto", "After an order: how to use it, your routine"
         ORDER_CHECKIN = "order_checkin", "After an order: check-in"
+        ORDER_CONFIRMATION = "order_confirmation", "Order confirmation"
+        ORDER_REFUND = "order_refund", "Order: money sent back"
+        ORDER_SHIPPED = "order_shipped", "Order: on its way"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -74,6 +78,9 @@ class PlannedEmail(models.Model):
     )
     order = models.ForeignKey(
         "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    facts = models.JSONField(
+        default=dict, blank=True, help_text="What the email states as of planning (a refund)"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,6 +114,42 @@ TIPS_KINDS = (
     PlannedEmail.Kind.TIPS_REMINDER,
 )
 ORDER_KINDS = (PlannedEmail.Kind.ORDER_HOWTO, PlannedEmail.Kind.ORDER_CHECKIN)
+# About one order's money or parcel: sent whatever the consent, the cap or the hour.
+TRANSACTIONAL_ORDER_KINDS = (
+    PlannedEmail.Kind.ORDER_CONFIRMATION,
+    PlannedEmail.Kind.ORDER_REFUND,
+    PlannedEmail.Kind.ORDER_SHIPPED,
+)
+
+
+class Shipment(models.Model):
+    """How an order left: staff enter the carrier and tracking number on the order page."""
+
+    class Carrier(models.TextChoices):
+        USPS = "usps", "USPS"
+        UPS = "ups", "UPS"
+        FEDEX = "fedex", "FedEx"
+        DHL = "dhl", "DHL"
+
+    TRACKING_URLS = {
+        Carrier.USPS: "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
+        Carrier.UPS: "https://www.ups.com/track?tracknum={number}",
+        Carrier.FEDEX: "https://www.fedex.com/fedextrack/?trknbr={number}",
+        Carrier.DHL: "https://www.dhl.com/us-en/home/tracking.html?tracking-id={number}",
+    }
+
+    order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="shipment")
+    carrier = models.CharField(max_length=16, choices=Carrier.choices)
+    tracking_number = models.CharField(max_length=64)
+    shipped_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_carrier_display()} {self.tracking_number}"
+
+    @property
+    def tracking_url(self) -> str:
+        return self.TRACKING_URLS[self.carrier].format(number=quote(self.tracking_number))
 
 
 class EmailContent(models.Model):

@@ -1,15 +1,19 @@
-"""Plans follow-up emails when a routine is requested (guidance) or an order is placed (Oscar);
-forgets a person when guidance erases them, and what it kept for results guidance purges.
+"""Plans follow-up emails when a routine is requested (guidance) or an order becomes Paid
+(Oscar's order_status_changed, sent by order.set_status inside order_payment_confirm's
+transaction, so the planned rows commit with the payment or not at all: a transactional outbox);
+forgets a person when guidance erases them, and what it kept for results guidance purges. A
+pending, cancelled or expired order plans nothing.
 
-Both only write rows; nothing here talks to the broker or SMTP, so the pages that send these
+They only write rows; nothing here talks to the broker or SMTP, so the pages that send these
 signals never wait on Redis. A failure is logged and never breaks the request or the order.
 """
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
-from oscar.apps.order.signals import order_placed
+from oscar.apps.order.signals import order_status_changed
 
 from guidance.signals import person_erased, results_purged, routine_requested
 
@@ -32,12 +36,14 @@ def plan_routine_emails(sender, routine_request, **kwargs):
         logger.exception("followups: could not plan emails for request %s", routine_request.pk)
 
 
-@receiver(order_placed, dispatch_uid="followups.order_placed")
-def plan_order_emails(sender, order, **kwargs):
+@receiver(order_status_changed, dispatch_uid="followups.order_paid")
+def plan_order_emails(sender, order, old_status, new_status, **kwargs):
+    if new_status != settings.SHOP_ORDER_STATUS_PAID:
+        return
     try:
-        with transaction.atomic():  # a savepoint inside the order's own transaction
+        with transaction.atomic():  # a savepoint inside the payment's transaction
             followups_schedule_for_order(order=order)
-    except Exception:  # noqa: BLE001 - an order must never fail because of a follow-up email
+    except Exception:  # noqa: BLE001 - a payment must never fail because of an email
         logger.exception("followups: could not plan emails for order %s", order.number)
 
 

@@ -1,11 +1,13 @@
-"""Reads for follow-up emails: their content and routine, and the dashboard's queue."""
+"""Reads for follow-up emails: their content and routine, an order's facts, the dashboard's queue."""
 
 import datetime
 import zoneinfo
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -13,8 +15,9 @@ from guidance.models import FunnelEvent, Result, RoutineRequest, Technique
 from guidance.routines import Routine, general_routine
 
 from .content import DEFAULT_CONTENT
-from .models import ORDER_KINDS, Contact, EmailContent, PlannedEmail
+from .models import ORDER_KINDS, Contact, EmailContent, PlannedEmail, Shipment
 
+Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 
 CHECKIN_FALLBACK_TECHNIQUE = "arch-rubs"
@@ -171,3 +174,68 @@ def planned_email_counts(*, days: int = 30) -> list[KindCounts]:
         )
         for kind, label in PlannedEmail.Kind.choices
     ]
+
+
+@dataclass(frozen=True)
+class OrderLineFacts:
+    title: str
+    quantity: int
+    list_price: Decimal  # the line at list price, before any discount
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the order emails (and the thank-you page) say about an order, in customer words."""
+
+    number: str
+    currency: str
+    lines: tuple[OrderLineFacts, ...]
+    products_total: Decimal
+    discounts: tuple[tuple[str, Decimal], ...]  # (code or offer name, amount off)
+    shipping: Decimal
+    total: Decimal
+    address_lines: tuple[str, ...]
+    status_url: str
+    shipment: Shipment | None
+
+
+def order_status_path(*, order) -> str:
+    if order.user_id:
+        return reverse("customer:order", kwargs={"order_number": order.number})
+    return reverse(
+        "customer:anon-order",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+
+
+def order_facts(*, order) -> OrderFacts:
+    lines = tuple(
+        OrderLineFacts(
+            title=line.title,
+            quantity=line.quantity,
+            list_price=line.line_price_before_discounts_incl_tax,
+        )
+        for line in order.lines.all()
+    )
+    discounts = tuple(
+        (discount.voucher_code or discount.offer_name, discount.amount)
+        for discount in order.discounts.all()
+        if discount.amount
+    )
+    address = order.shipping_address
+    return OrderFacts(
+        number=order.number,
+        currency=order.currency,
+        lines=lines,
+        products_total=sum((line.list_price for line in lines), Decimal("0.00")),
+        discounts=discounts,
+        shipping=order.shipping_incl_tax,
+        total=order.total_incl_tax,
+        address_lines=tuple(address.active_address_fields()) if address else (),
+        status_url=f"{settings.SITE_URL}{order_status_path(order=order)}",
+        shipment=Shipment.objects.filter(order=order).first(),
+    )
+
+
+def order_for_preview():
+    return Order.objects.order_by("-date_placed", "-pk").first()

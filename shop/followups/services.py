@@ -1,16 +1,31 @@
-"""Follow-up emails: scheduling, consent, unsubscribe, and the dispatcher's claim/send steps.
+"""Follow-up and order emails: scheduling, consent, unsubscribe, and the dispatcher's claim/send
+steps.
 
-How a planned email moves: pending -> queued (claimed by the dispatcher, handed to the broker)
--> sending (checks passed, SMTP under way) -> sent | skipped | failed, and back to pending for a
-retry or a later time. Every transition is a conditional UPDATE on (state, claim_token), so a
-task delivered twice, a stale task or two dispatchers racing can never move a row twice.
+How a planned email moves: pending -> queued (claimed by the dispatcher, handed to the broker,
+then checked by the send task) -> sending (this one row's SMTP conversation is under way) -> sent
+| skipped | failed, and back to pending for a retry or a later time. Every transition is a
+conditional UPDATE on (state, claim_token), so a task delivered twice, a stale task or two
+dispatchers racing can never move a row twice.
 
-The crash window between the SMTP server accepting a message and our "sent" UPDATE cannot be
-closed. We chose at-least-once for it: a row left "sending" past its lease goes back to pending
-and is sent again (counting an attempt, so it cannot loop past FOLLOWUPS_MAX_ATTEMPTS). A worker
-killed before the server accepted (the common case: connecting, talking, waiting) thus loses
-nothing; one killed in the few milliseconds after acceptance causes one duplicate, which carries
-the same Message-ID so mail clients that deduplicate drop it.
+Exactly once, by design:
+- **One row "sending" per worker at a time.** A chunk's rows stay "queued" until their own turn;
+  right before each message the worker moves that one row queued -> sending with its claim
+  token (a per-row claim). A dispatcher that takes back a slow chunk's queued rows after
+  FOLLOWUPS_LEASE_SECONDS clears their token, so the slow worker's per-row claim fails and it
+  skips them: a slow provider delays, it never doubles. A "sending" row is taken back only after
+  the lease, which must exceed one message's SMTP conversation (EMAIL_TIMEOUT per command plus
+  FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT for the reply to the message body).
+- **A lost reply after the body** (backends.SMTPEmailBackend waits for it up to
+  FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT, then raises DeliveryUnknown) counts as sent, with the error
+  kept on the row: the server may have delivered, and a second copy is what we avoid.
+- **Permanent is permanent:** a 5xx at any SMTP stage fails the row without a retry; a refused
+  address (5xx at RCPT, or an X.1.x enhanced code: address or sender refused) also suppresses
+  the contact. A 4xx, a lost connection before the body and other errors retry with doubling
+  delays up to FOLLOWUPS_MAX_ATTEMPTS.
+- **A worker killed (SIGKILL)** leaves at most its one "sending" row, which goes back to pending
+  after the lease and is sent again (counting an attempt): at most one duplicate per crash, with
+  the same Message-ID, and only when the kill fell between the server's acceptance and our
+  "sent" UPDATE. Its queued rows were never started and are sent once.
 """
 
 import datetime
@@ -33,8 +48,9 @@ from django.utils import timezone
 
 from guidance.models import Result, RoutineRequest
 
+from .backends import DeliveryUnknown
 from .content import DEFAULT_CONTENT
-from .emails import EmailRenderer, email_render, followup_message_build, message_build
+from .emails import EmailRenderer, email_preview_render, followup_message_build, message_build
 from .models import (
     MARKETING_KINDS,
     ORDER_KINDS,
@@ -42,6 +58,7 @@ from .models import (
     Contact,
     EmailContent,
     PlannedEmail,
+    Shipment,
 )
 
 logger = logging.getLogger(__name__)
@@ -172,6 +189,7 @@ def followup_schedule(
     due_at: datetime.datetime,
     result=None,
     order=None,
+    facts: dict | None = None,
 ) -> PlannedEmail:
     """Plan one email; planning the same key again returns the existing row unchanged."""
     if kind in MARKETING_KINDS:
@@ -184,6 +202,7 @@ def followup_schedule(
             "due_at": due_at,
             "result": result,
             "order": order,
+            "facts": facts or {},
         },
     )
     return planned
@@ -235,7 +254,9 @@ def followups_schedule_for_routine_request(
 
 
 def followups_schedule_for_order(*, order, now: datetime.datetime | None = None) -> list:
-    """An order was placed: stop the pre-purchase tips and plan the post-purchase emails."""
+    """An order was paid (the order_status_changed receiver, inside the payment's transaction):
+    stop the pre-purchase tips, plan our confirmation now and the post-purchase emails later.
+    Planning is keyed by order number, so a second call plans nothing new."""
     email = order.email
     if not email:
         return []
@@ -246,17 +267,75 @@ def followups_schedule_for_order(*, order, now: datetime.datetime | None = None)
     PlannedEmail.objects.filter(contact=contact, kind__in=TIPS_KINDS, state=State.PENDING).update(
         state=State.SKIPPED, skip_reason="bought", updated_at=now
     )
-    placed = order.date_placed or now
-    return [
+    planned = [
+        followup_schedule(
+            contact=contact,
+            kind=Kind.ORDER_CONFIRMATION,
+            key=f"{Kind.ORDER_CONFIRMATION}:order:{order.number}",
+            due_at=now,
+            order=order,
+        )
+    ]
+    return planned + [
         followup_schedule(
             contact=contact,
             kind=kind,
             key=f"{kind}:order:{order.number}",
-            due_at=placed + datetime.timedelta(days=days),
+            due_at=now + datetime.timedelta(days=days),
             order=order,
         )
         for kind, days in zip(ORDER_KINDS, settings.FOLLOWUPS_ORDER_DAYS, strict=True)
     ]
+
+
+def order_refund_email_plan(*, order, event_id: int, amount, refunded_total, paid_total):
+    """Stripe recorded more money going back (charge.refunded): one email per increase, stating
+    the amount, what stays paid and when it reaches the card."""
+    if not order.email:
+        return None
+    contact = contact_get_or_create(email=order.email)
+    return followup_schedule(
+        contact=contact,
+        kind=Kind.ORDER_REFUND,
+        key=f"{Kind.ORDER_REFUND}:payment-event:{event_id}",
+        due_at=timezone.now(),
+        order=order,
+        facts={
+            "amount": str(amount),
+            "refunded_total": str(refunded_total),
+            "left_paid": str(paid_total - refunded_total),
+            "currency": order.currency,
+        },
+    )
+
+
+def order_shipment_record(
+    *, order, carrier: str, tracking_number: str, now: datetime.datetime | None = None
+) -> Shipment:
+    """Staff marked the order shipped (or corrected the carrier or number). The customer gets one
+    shipped email, planned on the first marking; a correction before it goes out is in it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        shipment, created = Shipment.objects.update_or_create(
+            order=order,
+            defaults={"carrier": carrier, "tracking_number": tracking_number.strip()},
+            create_defaults={
+                "carrier": carrier,
+                "tracking_number": tracking_number.strip(),
+                "shipped_at": now,
+            },
+        )
+        if created and "Shipped" in order.available_statuses():
+            order.set_status("Shipped")
+        if created and order.email:
+            followup_schedule(
+                contact=contact_get_or_create(email=order.email),
+                kind=Kind.ORDER_SHIPPED,
+                key=f"{Kind.ORDER_SHIPPED}:order:{order.number}",
+                due_at=now,
+                order=order,
+            )
+    return shipment
 
 
 # --- Staff --------------------------------------------------------------------
@@ -310,7 +389,7 @@ def planned_email_skip(*, planned_email: PlannedEmail, now: datetime.datetime | 
 def email_test_send(*, kind: str, to: str, result_id: int | None = None) -> None:
     """Staff's test: the email as it would go out (with this result's routine), to `to` only."""
     result = Result.objects.filter(pk=result_id).first() if result_id else None
-    rendered = email_render(kind=kind, contact=Contact(pk=0, email=to), result=result)
+    rendered = email_preview_render(kind=kind, contact=Contact(pk=0, email=to), result=result)
     rendered = type(rendered)(
         subject=f"[Test] {rendered.subject}",
         text=rendered.text,
@@ -329,7 +408,7 @@ def planned_emails_recover(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.FOLLOWUPS_LEASE_SECONDS)
     back = PlannedEmail.objects.filter(state=State.QUEUED, claimed_at__lt=stale).update(
-        state=State.PENDING, claim_token=None, claimed_at=None, updated_at=now
+        state=State.PENDING, claim_token=None, claimed_at=None, message_id="", updated_at=now
     )
     interrupted = PlannedEmail.objects.filter(state=State.SENDING, claimed_at__lt=stale)
     failed = interrupted.filter(attempts__gte=settings.FOLLOWUPS_MAX_ATTEMPTS).update(
@@ -342,6 +421,7 @@ def planned_emails_recover(*, now: datetime.datetime | None = None) -> int:
         state=State.PENDING,
         due_at=now,
         claim_token=None,
+        message_id="",
         last_error="Interrupted while sending (worker lost); sending again",
         updated_at=now,
     )
@@ -435,17 +515,26 @@ def _verdict(
     return Verdict(True)
 
 
+@functools.cache
+def _message_id_domain(from_email: str, site_url: str) -> str:
+    address = from_email.rsplit("<", 1)[-1].rstrip(">").strip()
+    domain = address.rsplit("@", 1)[-1] if "@" in address else ""
+    return domain or site_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+
+
 def _message_id(row: PlannedEmail) -> str:
-    """Stable per row, so a rare duplicate (see the module docstring) is recognisable."""
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return f"<followup-{row.pk}-{row.kind}@{domain or 'localhost'}>"
+    """Stable per row, so a rare duplicate (see the module docstring) is recognisable; on the
+    shop's own domain (the From address's, else SITE_URL's)."""
+    domain = _message_id_domain(settings.DEFAULT_FROM_EMAIL, settings.SITE_URL)
+    return f"<followup-{row.pk}-{row.kind}@{domain}>"
 
 
 def _start(
     ids: list[int], token: uuid.UUID, now: datetime.datetime, outcomes: Counter
 ) -> list[PlannedEmail]:
-    """Check the claimed rows in one transaction: settle the skipped and deferred ones, move the
-    rest to `sending` (counting an attempt) and return those, with contact, result and order."""
+    """Check the claimed rows in one transaction: settle the skipped and deferred ones, mark the
+    rest as checked (their Message-ID; they stay queued until their turn, see the module
+    docstring) and return those, with contact, result and order."""
     contact_ids = set(
         PlannedEmail.objects.filter(pk__in=ids, state=State.QUEUED, claim_token=token).values_list(
             "contact_id", flat=True
@@ -467,11 +556,16 @@ def _start(
         marketing_contacts = {row.contact_id for row in rows if row.kind in MARKETING_KINDS}
         for contact_id, sent_at in (
             PlannedEmail.objects.filter(contact_id__in=marketing_contacts, kind__in=MARKETING_KINDS)
-            .filter(Q(state=State.SENDING) | Q(state=State.SENT, sent_at__gt=now - cap))
+            .filter(
+                Q(state=State.SENDING)
+                | Q(state=State.QUEUED, message_id__gt="")  # checked by another chunk
+                | Q(state=State.SENT, sent_at__gt=now - cap)
+            )
+            .exclude(pk__in=ids)
             .values_list("contact_id", "sent_at")
         ):
             recent[contact_id].append(sent_at or now)
-        sending, skipped, deferred = [], defaultdict(list), []
+        checked, skipped, deferred = [], defaultdict(list), []
         for row in rows:
             row.contact = contacts[row.contact_id]
             verdict = _verdict(row, row.contact, now, recent[row.contact_id])
@@ -480,18 +574,14 @@ def _start(
             elif verdict.later:
                 deferred.append((row.pk, verdict.later))
             else:
-                row.state, row.attempts, row.claimed_at = State.SENDING, row.attempts + 1, now
                 row.message_id = _message_id(row)
-                sending.append(row)
+                checked.append(row)
                 if row.kind in MARKETING_KINDS:
                     recent[row.contact_id].append(now)  # the cap holds within one chunk too
         # A few set-based UPDATEs per chunk, not one per row.
-        PlannedEmail.objects.filter(pk__in=[row.pk for row in sending]).update(
-            state=State.SENDING,
-            attempts=F("attempts") + 1,
-            claimed_at=now,  # the lease restarts for the SMTP conversation
-            updated_at=now,
-        )
+        for row in checked:
+            if row.kind in MARKETING_KINDS:  # only the cap reads the mark
+                PlannedEmail.objects.filter(pk=row.pk).update(message_id=row.message_id)
         for reason, pks in skipped.items():
             PlannedEmail.objects.filter(pk__in=pks).update(
                 state=State.SKIPPED, skip_reason=reason, claim_token=None, updated_at=now
@@ -502,39 +592,64 @@ def _start(
             )
         outcomes["skipped"] += sum(len(pks) for pks in skipped.values())
         outcomes["deferred"] += len(deferred)
-    return sending
+    return checked
 
 
-def _refused_permanently(exc: Exception) -> bool:
+def _begin(row: PlannedEmail, token: uuid.UUID, now: datetime.datetime) -> bool:
+    """The per-row claim, right before its SMTP conversation: False when the row was taken back
+    (the lease ran out while earlier rows were slow) or erased meanwhile."""
+    started = PlannedEmail.objects.filter(pk=row.pk, state=State.QUEUED, claim_token=token).update(
+        state=State.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_at=now,  # the lease restarts for this row's SMTP conversation
+        message_id=row.message_id,
+        updated_at=now,
+    )
+    row.attempts += 1
+    return bool(started)
+
+
+def _enhanced_code(exc: Exception) -> str:
+    message = getattr(exc, "smtp_error", b"")
+    message = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+    return message.split(" ", 1)[0] if message[:2] in ("5.", "4.") else ""
+
+
+def _failure(exc: Exception) -> str:
+    """'bounce' (the address is refused: suppress the contact), 'permanent' (a 5xx: do not
+    retry) or 'retry'."""
     if isinstance(exc, AnymailRecipientsRefused):
-        return True
+        return "bounce"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in exc.recipients.values())
-    return False
+        codes = [code for code, _ in exc.recipients.values()]
+        return "bounce" if codes and all(code >= 500 for code in codes) else "retry"
+    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500:
+        return "bounce" if _enhanced_code(exc).startswith("5.1.") else "permanent"
+    return "retry"
 
 
 def _finish_failed(row: PlannedEmail, token: uuid.UUID, exc: Exception, now) -> str:
     error = f"{type(exc).__name__}: {exc}"[:1000]
     mine = PlannedEmail.objects.filter(pk=row.pk, state=State.SENDING, claim_token=token)
-    if _refused_permanently(exc):
+    failure = _failure(exc)
+    if failure == "bounce":
         Contact.objects.filter(pk=row.contact_id, bounced_at__isnull=True).update(bounced_at=now)
+    if failure != "retry" or row.attempts >= settings.FOLLOWUPS_MAX_ATTEMPTS:
         mine.update(state=State.FAILED, claim_token=None, last_error=error, updated_at=now)
-        return "bounced"
-    if row.attempts >= settings.FOLLOWUPS_MAX_ATTEMPTS:
-        mine.update(state=State.FAILED, claim_token=None, last_error=error, updated_at=now)
-        return "failed"
+        return "bounced" if failure == "bounce" else "failed"
     delay = settings.FOLLOWUPS_RETRY_BASE_SECONDS * 2 ** (row.attempts - 1)
     mine.update(
         state=State.PENDING,
         due_at=now + datetime.timedelta(seconds=delay),
         claim_token=None,
+        message_id="",
         last_error=error,
         updated_at=now,
     )
     return "retry"
 
 
-def _mark_sent(row: PlannedEmail, token: uuid.UUID, at: datetime.datetime) -> None:
+def _mark_sent(row: PlannedEmail, token: uuid.UUID, at: datetime.datetime, note: str = "") -> None:
     with transaction.atomic():
         if db_connection.vendor == "postgresql":
             # One commit per sent email keeps the resend window (module docstring) to this row,
@@ -548,7 +663,7 @@ def _mark_sent(row: PlannedEmail, token: uuid.UUID, at: datetime.datetime) -> No
             sent_at=at,
             message_id=row.message_id,
             claim_token=None,
-            last_error="",
+            last_error=note,
             updated_at=at,
         )
 
@@ -566,10 +681,27 @@ def planned_emails_send(
         for row in rows:
             try:
                 message = followup_message_build(planned_email=row, renderer=renderer)
+                if not _begin(row, token, now or timezone.now()):
+                    outcomes["not-claimed"] += 1
+                    continue
                 mail.open()  # kept open for the chunk; a no-op once open
                 mail.send_messages([message])
+            except DeliveryUnknown as exc:
+                logger.warning(
+                    "followups: no final reply for %s; counted as sent, not sent again",
+                    row.pk,
+                    extra={"planned_email": row.pk, "kind": row.kind},
+                )
+                mail.close()
+                _mark_sent(row, token, now or timezone.now(), note=f"No final reply: {exc}"[:1000])
+                outcomes["sent-unconfirmed"] += 1
             except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
-                logger.warning("followups: sending %s failed: %s", row.pk, exc)
+                logger.warning(
+                    "followups: sending %s failed: %s",
+                    row.pk,
+                    exc,
+                    extra={"planned_email": row.pk, "kind": row.kind, "attempt": row.attempts},
+                )
                 mail.close()
                 outcomes[_finish_failed(row, token, exc, now or timezone.now())] += 1
             else:

@@ -5,15 +5,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from oscar.core.loading import get_model
 
 from guidance.models import Result
 
-from .emails import email_render
-from .forms import PreviewForm
+from .emails import email_preview_render
+from .forms import PreviewForm, ShipmentForm
 from .models import PlannedEmail
 from .selectors import results_for_preview
-from .services import contact_consent_confirm, contact_unsubscribe, email_test_send
+from .services import (
+    contact_consent_confirm,
+    contact_unsubscribe,
+    email_test_send,
+    order_shipment_record,
+)
 from .tokens import contact_from_consent_token, contact_from_unsubscribe_token
+
+Order = get_model("order", "Order")
 
 
 # Mail clients POST the one-click unsubscribe (RFC 8058) with no cookies and no CSRF token; the
@@ -88,9 +96,24 @@ def preview(request, kind, fmt="html"):
     result = None
     if request.GET.get("result"):
         result = get_object_or_404(Result, pk=request.GET["result"])
-    rendered = email_render(
+    rendered = email_preview_render(
         kind=kind, contact=PreviewForm.preview_contact(request.user), result=result
     )
     if fmt == "txt":
         return HttpResponse(rendered.text, content_type="text/plain; charset=utf-8")
     return HttpResponse(rendered.html)
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class OrderShipmentView(View):
+    """The dashboard order page's "Mark shipped" form: carrier and tracking number (editable)."""
+
+    def post(self, request, number):
+        order = get_object_or_404(Order, number=number)
+        form = ShipmentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose the carrier and enter the tracking number.")
+        else:
+            order_shipment_record(order=order, **form.cleaned_data)
+            messages.success(request, "Shipping saved; the customer gets one email with the link.")
+        return redirect("dashboard:order-detail", number=order.number)

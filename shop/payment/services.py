@@ -27,13 +27,12 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from celery import current_app
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from shop.followups.services import order_refund_email_plan
 from shop.order.locking import checkout_transaction, order_lock
 from shop.order.services import order_release
 from shop.payment import client
@@ -218,12 +217,6 @@ def _payment_record(*, attempt_id: int, session: client.CheckoutSession):
             Basket.objects.filter(pk=order.basket_id).update(
                 status=Basket.SUBMITTED, date_submitted=timezone.now()
             )
-        # The fast path (by name: shop.checkout imports this module). When the broker is down,
-        # beat's sweep (shop.checkout.services.order_confirmations_catch_up) sends it.
-        transaction.on_commit(
-            lambda: current_app.send_task("shop.checkout.order_confirmation_send", args=[order.pk]),
-            robust=True,
-        )
     attempt.save(update_fields=["paid_at", "late_refund_due"])
     return order, attempt.late_refund_due
 
@@ -390,11 +383,18 @@ def charge_refund_record(*, payment_intent_id: str, amount_refunded: Decimal) ->
             return
         source.amount_refunded = amount_refunded
         source.save(update_fields=["amount_refunded"])
-        PaymentEvent.objects.create(
+        event = PaymentEvent.objects.create(
             order=order,
             amount=increase,
             reference=payment_intent_id,
             event_type=_event_type("Refunded"),
+        )
+        order_refund_email_plan(
+            order=order,
+            event_id=event.pk,
+            amount=increase,
+            refunded_total=amount_refunded,
+            paid_total=source.amount_debited,
         )
         covered = Decimal("0.00")
         for refund in StaffRefund.objects.filter(order=order).exclude(status=StaffRefund.FAILED):

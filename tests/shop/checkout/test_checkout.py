@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from oscar.core.loading import get_model
 
-from shop.checkout.tasks import order_confirmation_send
+from shop.followups.models import PlannedEmail
+from shop.followups.services import followup_dispatch, planned_emails_send
 from shop.payment import client as stripe_client
 from shop.payment.models import CheckoutAttempt
 from tests.shop.checkout.conftest import checkout_to_stripe, messages_of
@@ -60,11 +61,19 @@ def test_guest_pays_and_lands_on_the_thank_you_page(client, guest_at_stripe, str
     assert (source.amount_debited, source.currency) == (Decimal("27.95"), "USD")
     assert source.reference.startswith("pi_")
     assert Basket.objects.get(pk=order.basket_id).status == Basket.SUBMITTED
-    # the confirmation email task (enqueued on commit) sends once, however often it runs
-    assert order_confirmation_send.apply(args=[order.pk]).get() is True
-    assert order_confirmation_send.apply(args=[order.pk]).get() is False
+    # the confirmation was planned with the payment; the dispatcher sends it once, however
+    # often it runs
+    confirmation = PlannedEmail.objects.get(kind=PlannedEmail.Kind.ORDER_CONFIRMATION)
+    assert confirmation.order == order
+
+    def send(token, ids):
+        planned_emails_send(claim_token=token, ids=ids)
+
+    assert followup_dispatch(enqueue=send) == 1
+    assert followup_dispatch(enqueue=send) == 0
     assert [m.to for m in mail.outbox] == [["ann@example.com"]]
     assert order.number in mail.outbox[0].body
+    assert "GETINFUSED" in mail.outbox[0].body
 
 
 def test_account_checkout_paid_end_to_end(client, small_jar, stripe_standin):

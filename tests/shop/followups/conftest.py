@@ -34,7 +34,9 @@ class SmtpSink:
     """An aiosmtpd handler that keeps what it accepts, parsed with the `email` package.
 
     Knobs for failure tests: `fail_data` answers 451 to that many DATA commands; `refuse`
-    answers 550 to those recipients; `hold` makes RCPT wait until `release` is set.
+    answers 550 to those recipients; `hold` makes RCPT wait until `release` is set;
+    `refuse_data` answers that reply (a 5xx) to DATA for those recipients; `data_delay` keeps
+    each accepted message, then waits that many seconds before answering (a slow relay).
     """
 
     def __init__(self):
@@ -42,6 +44,8 @@ class SmtpSink:
         self.fail_data = 0
         self.refuse: set[str] = set()
         self.hold = False
+        self.refuse_data: dict[str, str] = {}
+        self.data_delay = 0.0
         self.holding = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
@@ -61,9 +65,23 @@ class SmtpSink:
             if self.fail_data > 0:
                 self.fail_data -= 1
                 return "451 4.3.0 Please try again later"
+            for address in envelope.rcpt_tos:
+                if address in self.refuse_data:
+                    return self.refuse_data[address]
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
             self.messages.append(message)
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         return "250 Message accepted"
+
+    def per_recipient_and_kind(self) -> dict[tuple[str, str], int]:
+        """How many messages each (recipient, kind) got; the kind is in the Message-ID."""
+        counts: dict[tuple[str, str], int] = {}
+        for message in self.messages:
+            kind = message["Message-ID"].split("@", 1)[0].split("-", 2)[-1]
+            key = (message["To"], kind)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
@@ -93,7 +111,7 @@ def smtp_sink():
 @pytest.fixture
 def smtp_settings(settings, smtp_sink):
     """This process sends through the real SMTP sink."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "shop.followups.backends.SMTPEmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_sink.port
     settings.EMAIL_USE_TLS = False
@@ -155,6 +173,7 @@ class CeleryProcesses:
             "FOLLOWUPS_TEST_DIR": str(tmp_path),
         }
         self.worker: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
         self.beat: subprocess.Popen | None = None
 
     def _start(self, *args) -> subprocess.Popen:
@@ -165,6 +184,7 @@ class CeleryProcesses:
         )
 
     def start_worker(self) -> None:
+        """One more worker process (the last one started is `worker`)."""
         self.worker = self._start(
             "worker",
             "--pool=solo",
@@ -176,6 +196,7 @@ class CeleryProcesses:
             "--without-gossip",
             "--without-heartbeat",
         )
+        self.workers.append(self.worker)
 
     def start_beat(self) -> None:
         self.beat = self._start("beat", "-s", str(self.tmp_path / "celerybeat-schedule"))
@@ -186,10 +207,11 @@ class CeleryProcesses:
 
     def stop(self) -> None:
         """Warm shutdown: the worker finishes the task at hand, so nothing is in flight after."""
-        for process in (self.beat, self.worker):
+        processes = [self.beat, *self.workers]
+        for process in processes:
             if process is not None and process.poll() is None:
                 process.terminate()
-        for process in (self.beat, self.worker):
+        for process in processes:
             if process is not None:
                 try:
                     process.wait(timeout=60)

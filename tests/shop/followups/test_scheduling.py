@@ -111,11 +111,17 @@ def test_planning_the_same_key_twice_keeps_one_row(db):
     assert PlannedEmail.objects.get().due_at == due
 
 
-def test_an_order_plans_the_post_purchase_emails_and_stops_the_tips(request_routine, settings):
+def test_a_paid_order_plans_the_order_emails_and_stops_the_tips(request_routine, settings):
     settings.FOLLOWUPS_SEND_HOURS = [0, 24]
     request_routine(email="ana@example.com", wants_followups=True)
+    pre_purchase = sorted(rows())
 
-    order = create_order(guest_email="ANA@example.com")  # Oscar's own order creation
+    order = create_order(guest_email="ANA@example.com", status="Pending payment")
+    assert sorted(rows()) == pre_purchase  # a pending order is not a purchase
+
+    before = timezone.now()
+    order.set_status("Paid")  # what order_payment_confirm does, inside its transaction
+    order.set_status("Being processed")  # later statuses plan nothing more
 
     assert sorted(rows()) == sorted(
         [
@@ -123,23 +129,41 @@ def test_an_order_plans_the_post_purchase_emails_and_stops_the_tips(request_rout
             (Kind.TIPS_CHECKIN, State.SKIPPED, "bought"),
             (Kind.TIPS_RETEST, State.SKIPPED, "bought"),
             (Kind.TIPS_REMINDER, State.SKIPPED, "bought"),
+            (Kind.ORDER_CONFIRMATION, State.PENDING, ""),
             (Kind.ORDER_HOWTO, State.PENDING, ""),
             (Kind.ORDER_CHECKIN, State.PENDING, ""),
         ]
     )
+    confirmation = PlannedEmail.objects.get(kind=Kind.ORDER_CONFIRMATION)
     howto = PlannedEmail.objects.get(kind=Kind.ORDER_HOWTO)
     checkin = PlannedEmail.objects.get(kind=Kind.ORDER_CHECKIN)
-    assert howto.order == order
-    assert howto.due_at == order.date_placed + datetime.timedelta(days=3)
-    assert checkin.due_at == order.date_placed + datetime.timedelta(days=21)
+    assert confirmation.order == howto.order == order
+    paid_at = confirmation.due_at
+    assert before <= paid_at <= timezone.now()
+    assert howto.due_at == paid_at + datetime.timedelta(days=3)
+    assert checkin.due_at == paid_at + datetime.timedelta(days=21)
     assert Contact.objects.get().last_ordered_at is not None
 
 
-def test_an_order_by_a_buyer_with_no_self_check_still_plans_the_routine_email(db, settings):
+def test_a_cancelled_order_plans_nothing_and_keeps_the_tips(request_routine, settings):
     settings.FOLLOWUPS_SEND_HOURS = [0, 24]
-    order = create_order(guest_email="new@example.com")
+    request_routine(email="ana@example.com", wants_followups=True)
+    pre_purchase = sorted(rows())
+
+    order = create_order(guest_email="ana@example.com", status="Pending payment")
+    order.set_status("Cancelled")
+
+    assert sorted(rows()) == pre_purchase
+    assert Contact.objects.get().last_ordered_at is None
+
+
+def test_a_paid_order_by_a_buyer_with_no_self_check_still_plans_the_routine_email(db, settings):
+    settings.FOLLOWUPS_SEND_HOURS = [0, 24]
+    order = create_order(guest_email="new@example.com", status="Pending payment")
+    order.set_status("Paid")
 
     assert sorted(PlannedEmail.objects.values_list("kind", "key")) == [
         (Kind.ORDER_CHECKIN, f"order_checkin:order:{order.number}"),
+        (Kind.ORDER_CONFIRMATION, f"order_confirmation:order:{order.number}"),
         (Kind.ORDER_HOWTO, f"order_howto:order:{order.number}"),
     ]

@@ -10,7 +10,7 @@ from config.settings.test import *  # noqa: F401,F403
 from config.settings.test import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["FOLLOWUPS_TEST_DATABASE_NAME"]
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = "shop.followups.backends.SMTPEmailBackend"
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = int(os.environ["FOLLOWUPS_TEST_SMTP_PORT"])
 EMAIL_USE_TLS = False
@@ -33,3 +33,6 @@ FOLLOWUPS_SEND_HOURS = [0, 24]
 FOLLOWUPS_RETRY_BASE_SECONDS = 1
 FOLLOWUPS_LEASE_SECONDS = 5
 FOLLOWUPS_MAX_ATTEMPTS = 3
+# A test of slow relays shortens these (EMAIL_TIMEOUT stays under the hold tests' waits).
+EMAIL_TIMEOUT = float(os.environ.get("FOLLOWUPS_TEST_EMAIL_TIMEOUT", "10"))
+FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT = float(os.environ.get("FOLLOWUPS_TEST_FINAL_REPLY", "3"))
