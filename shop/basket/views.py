@@ -108,10 +108,13 @@ class CodeLinkView(View):
 
     def get(self, request, code):
         code = code_normalize(code)
-        if request.GET.get("from") != "cream":  # the cream's own link counted its click
-            # The funnel's "/code/ link" source (guidance.selectors.funnel_sources).
+        source = request.GET.get("from", "")
+        if source != "cream":  # the cream's own link counted its click
+            # The funnel's "email link" or "/code/ link" source (guidance.selectors.SOURCES).
             funnel_event_queue(
-                kind=FunnelEvent.Kind.PRODUCT_CLICK, step="code", visitor_key=visitor_key(request)
+                kind=FunnelEvent.Kind.PRODUCT_CLICK,
+                step="email" if source == "email" else "code",
+                visitor_key=visitor_key(request),
             )
         wait = code_attempt_limited(request=request)
         if wait:

@@ -120,7 +120,7 @@ def email_context(
         Kind.ROUTINE: result_url or techniques_url,
         Kind.TIPS_CHECKIN: techniques_url,
         Kind.TIPS_RETEST: self_check_url,
-        Kind.TIPS_REMINDER: _absolute(f"/code/{VOUCHER_CODE}/"),
+        Kind.TIPS_REMINDER: _absolute(f"/code/{VOUCHER_CODE}/?from=email"),  # funnel source
         Kind.ORDER_HOWTO: techniques_url,
         Kind.ORDER_CHECKIN: self_check_url,
         Kind.ORDER_CONFIRMATION: result_url or techniques_url,

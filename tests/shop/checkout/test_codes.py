@@ -186,3 +186,15 @@ def test_code_link_with_a_bad_code_gives_the_same_message(client, store, small_j
     assert response.redirect_chain == [("/basket/", 302)]
     assert messages_of(response)[-1] == CODE_REFUSED_MESSAGE
     assert open_basket().vouchers.count() == 0
+
+
+def test_the_code_link_counts_its_click_by_source(client, store):
+    """The funnel's sources: an email's link says so (?from=email), a blog's is a /code/ link,
+    the cream button's own redirect counted its click already (?from=cream)."""
+    from guidance.models import FunnelEvent
+
+    client.get("/code/GETINFUSED/?from=email")
+    client.get("/code/GETINFUSED/")
+    client.get("/code/GETINFUSED/?from=cream")
+    clicks = FunnelEvent.objects.filter(kind=FunnelEvent.Kind.PRODUCT_CLICK).order_by("pk")
+    assert list(clicks.values_list("step", flat=True)) == ["email", "code"]
