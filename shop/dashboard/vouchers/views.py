@@ -16,13 +16,14 @@ Voucher = get_model("voucher", "Voucher")
 
 # Shown next to the switch, and after using it.
 EFFECT_OFF = (
-    "Switched off: the code is refused when typed or followed from a /code/ link, and baskets "
-    "that already hold it keep it but get no discount (they get it back when it is switched on "
-    "again). Orders already placed keep their discount."
+    "Switched off: the code is refused when typed or followed from a /code/ link, and it "
+    "leaves every open basket that holds it, with a message, the next time that basket is "
+    "shown (customers enter it again once it is back on). Orders already placed keep their "
+    "discount."
 )
 EFFECT_ON = (
-    "Switched on: customers can enter the code, and baskets that hold it get the discount "
-    "again. Switching it off takes the discount out of every open basket at once."
+    "Switched on: customers can enter the code. Switching it off takes it out of every open "
+    "basket the next time that basket is shown, with a message."
 )
 
 
