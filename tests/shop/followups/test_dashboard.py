@@ -136,5 +136,5 @@ def test_queue_queries_do_not_grow_with_its_rows(staff_client, queue):
     before = count()
     for _ in range(3):  # Ana buys again: each order's emails find her result the same way
         followups_schedule_for_order(order=create_order(guest_email="ana@example.com"))
-    assert PlannedEmail.objects.count() == 12
+    assert PlannedEmail.objects.count() == 16  # each order: confirmation, how-to, check-in
     assert count() == before
