@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from shop.pagecache.services import page_cache_invalidate
@@ -38,6 +39,15 @@ def _require_services(request):
 def _fresh_page_cache():
     """Pages cached in an earlier test may show rows its rollback removed: start afresh."""
     page_cache_invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The code and login rate limits count in the cache, which outlives a test (every test
+    client is 127.0.0.1: one address's attempts add up across the suite)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,19 +1,11 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from oscar.core.loading import get_class, get_model
 
 Applicator = get_class("offer.applicator", "Applicator")
 Basket = get_model("basket", "Basket")
 Product = get_model("catalogue", "Product")
 Selector = get_class("partner.strategy", "Selector")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()  # the code rate limit counts in the cache, which outlives a test
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -173,7 +173,7 @@ def _assert_sold(small_jar) -> None:
 def test_a_guest_buys_with_the_code_while_redis_is_down(
     client, small_jar, stripe_standin, dead_cache, caplog
 ):
-    cache.clear()  # what tests/shop/checkout/conftest.py's _fresh_rate_limits does: no error
+    cache.clear()  # what tests/conftest.py's _fresh_rate_limits does: no error
     assert page_cache_version() is None
     with caplog.at_level(logging.WARNING, logger="shop.basket.services"):
         _sell_a_small_jar(client, small_jar)
