@@ -4,9 +4,16 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from oscar.core.loading import get_model
 
+from guidance.services import guidance_content_setup
 from shop.pagecache.services import page_cache_invalidate
 from shop.store.services import store_setup
+from tests.helpers.mail_and_celery import (  # noqa: F401  (fixtures)
+    celery_processes,
+    smtp_settings,
+    smtp_sink,
+)
 from tests.stripe_standin import (  # noqa: F401  (fixtures)
     standin_clock,
     standin_faults,
@@ -54,3 +61,19 @@ def _fresh_rate_limits():
 def store(db):
     """The store as `make run` loads it; returns the cream's parent product."""
     return store_setup()
+
+
+@pytest.fixture
+def small_jar(store):
+    return get_model("catalogue", "Product").objects.get(upc="RELEAF-2OZ")
+
+
+@pytest.fixture
+def large_jar(store):
+    return get_model("catalogue", "Product").objects.get(upc="RELEAF-4OZ")
+
+
+@pytest.fixture
+def guidance_content(db):
+    """The technique pages' and the self-check's texts, as `guidance_setup` loads them."""
+    guidance_content_setup()

@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 
 from guidance.services import guidance_content_setup
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import checkout_to_stripe
+from tests.helpers.checkout import checkout_to_stripe
 from tests.stripe_standin import FAST_RETRIES
 
 pytestmark = pytest.mark.django_db(transaction=True)

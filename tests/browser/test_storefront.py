@@ -13,7 +13,7 @@ from guidance.forms import RED_FLAGS
 from guidance.services import guidance_content_setup
 from shop.pagecache.services import page_cache_invalidate
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import ADDRESS
+from tests.helpers.checkout import ADDRESS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

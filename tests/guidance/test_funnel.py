@@ -15,7 +15,7 @@ from oscar.test.factories import create_order
 from guidance.models import FunnelEvent, Result
 from guidance.selectors import funnel_numbers
 from guidance.session import RESULT_TOKEN_KEY
-from tests.guidance.conftest import NO_FLAGS, post_step, step_url, take_self_check
+from tests.helpers.guidance import NO_FLAGS, post_step, step_url, take_self_check
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")

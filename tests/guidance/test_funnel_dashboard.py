@@ -11,8 +11,8 @@ from oscar.core.loading import get_model
 
 from guidance.models import Result
 from shop.payment.models import CheckoutAttempt
-from tests.guidance.conftest import take_self_check
-from tests.shop.checkout.conftest import checkout_to_stripe, small_jar  # noqa: F401
+from tests.helpers.checkout import checkout_to_stripe
+from tests.helpers.guidance import take_self_check
 
 Order = get_model("order", "Order")
 
@@ -34,7 +34,7 @@ def test_funnel_counts_paid_orders_of_result_holders_by_source(
     store,
     stripe_standin,
     django_user_model,
-    small_jar,  # noqa: F811
+    small_jar,
 ):
     # Ann: a result without giving an email, then "See both sizes" into the catalogue; pays
     # with an email the self-check never saw: hers by the session.

@@ -18,7 +18,7 @@ from guidance.routines import CheckAnswers
 from guidance.services import result_create, results_erase, routine_request_create
 from guidance.tasks import purge_expired_results
 from shop.followups.models import Contact, PlannedEmail
-from tests.shop.checkout.conftest import checkout_to_stripe
+from tests.helpers.checkout import checkout_to_stripe
 
 Order = get_model("order", "Order")
 ANSWERS = CheckAnswers(arch_left="mild", arch_right="none", heel_left="none", heel_right="none")
@@ -45,11 +45,6 @@ def rows_naming(*needles: str) -> list[tuple[str, str]]:
             if model._default_manager.filter(match).exists():
                 found.append((model._meta.label, field))
     return found
-
-
-@pytest.fixture
-def small_jar(store):
-    return get_model("catalogue", "Product").objects.get(upc="RELEAF-2OZ")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from guidance.models import FunnelEvent, Result, RoutineRequest
 from guidance.routines import CheckAnswers
 from guidance.services import result_create, results_erase
 from guidance.signals import routine_requested
-from tests.guidance.conftest import take_self_check
+from tests.helpers.guidance import take_self_check
 
 Product = get_model("catalogue", "Product")
 

@@ -9,7 +9,7 @@ from django.test import Client
 from guidance.forms import ArchForm
 from guidance.models import FunnelEvent, Result
 from guidance.routines import Rating
-from tests.guidance.conftest import NO_FLAGS, WIZARD, post_step, step_url, take_self_check
+from tests.helpers.guidance import NO_FLAGS, WIZARD, post_step, step_url, take_self_check
 
 pytestmark = pytest.mark.usefixtures("guidance_content")
 

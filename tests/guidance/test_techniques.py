@@ -3,7 +3,7 @@ from oscar.core.loading import get_model
 
 from guidance.models import Technique
 from guidance.routines import BASE_MINUTES, TECHNIQUE_SLUGS
-from tests.guidance.conftest import take_self_check
+from tests.helpers.guidance import take_self_check
 
 Product = get_model("catalogue", "Product")
 

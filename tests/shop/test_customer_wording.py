@@ -10,7 +10,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import ADDRESS
+from tests.helpers.checkout import ADDRESS
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")

@@ -2,19 +2,13 @@
 
 from decimal import Decimal
 
-import pytest
 from oscar.core.loading import get_model
 from oscar.test.factories import create_offer
 
-from tests.shop.checkout.conftest import discount_of, open_basket
+from tests.helpers.checkout import discount_of, open_basket
 
 Product = get_model("catalogue", "Product")
 Voucher = get_model("voucher", "Voucher")
-
-
-@pytest.fixture
-def small_jar(store):
-    return Product.objects.get(upc="RELEAF-2OZ")
 
 
 def _basket_page(client) -> str:

@@ -11,11 +11,6 @@ StockRecord = get_model("partner", "StockRecord")
 CAP_MESSAGE = "You can order up to 10 of each size at a time."
 
 
-@pytest.fixture
-def small_jar(store):
-    return Product.objects.get(upc="RELEAF-2OZ")
-
-
 def add(client, product, quantity, follow=False):
     return client.post(f"/basket/add/{product.pk}/", {"quantity": quantity}, follow=follow)
 

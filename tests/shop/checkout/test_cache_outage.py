@@ -23,7 +23,7 @@ from oscar.core.loading import get_model
 from shop.basket.services import PENDING_CODE_SESSION_KEY
 from shop.pagecache.selectors import page_cache_version
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import checkout_to_stripe, discount_of, messages_of, open_basket
+from tests.helpers.checkout import checkout_to_stripe, discount_of, messages_of, open_basket
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")

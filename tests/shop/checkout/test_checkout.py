@@ -13,7 +13,7 @@ from shop.followups.models import PlannedEmail
 from shop.followups.services import followup_dispatch, planned_emails_send
 from shop.payment import client as stripe_client
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import checkout_to_stripe, messages_of
+from tests.helpers.checkout import checkout_to_stripe, messages_of
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")

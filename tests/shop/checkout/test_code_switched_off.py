@@ -8,7 +8,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shop.pagecache.services import page_cache_invalidate
-from tests.shop.checkout.conftest import messages_of, open_basket
+from tests.helpers.checkout import messages_of, open_basket
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Voucher = get_model("voucher", "Voucher")

@@ -11,7 +11,7 @@ from oscar.core.loading import get_model
 
 from shop.basket.views import RATE_LIMITED_MESSAGE
 from shop.voucher.selectors import CODE_REFUSED_MESSAGE
-from tests.shop.checkout.conftest import discount_of, messages_of, open_basket
+from tests.helpers.checkout import discount_of, messages_of, open_basket
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Order = get_model("order", "Order")

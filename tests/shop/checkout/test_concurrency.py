@@ -1,17 +1,15 @@
 """Concurrent buyers on PostgreSQL: counters stay right, stock is never oversold, and a paid
 session finishes its order exactly once when the webhook and the return page race."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 
 from shop.checkout.views import SOLD_OUT_MESSAGE
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import ADDRESS
+from tests.helpers.checkout import all_at_once, place, ready_to_pay
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Order = get_model("order", "Order")
@@ -23,41 +21,6 @@ Voucher = get_model("voucher", "Voucher")
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 BUYERS = 20
-
-
-def ready_to_pay(product, email, code=True):
-    client = Client()
-    client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
-    if code:
-        client.post("/basket/vouchers/add/", {"code": "GETINFUSED"})
-    client.post("/checkout/", {"username": email, "options": "anonymous"})
-    client.post("/checkout/shipping-address/", ADDRESS)
-    client.post("/checkout/shipping-method/", {"method_code": "standard"})
-    return client
-
-
-def all_at_once(calls):
-    """Run the callables in threads released together; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-def place(client):
-    return lambda: client.post("/checkout/preview/", {"action": "place_order"})
 
 
 def test_counters_with_concurrent_discounted_orders(store, stripe_standin, settings):

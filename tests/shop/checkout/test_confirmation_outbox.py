@@ -17,11 +17,8 @@ from shop.followups.models import PlannedEmail
 from shop.followups.services import followup_dispatch
 from shop.followups.tasks import _enqueue_send
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import checkout_to_stripe
-from tests.shop.followups import conftest as followups
-
-celery_processes = followups.celery_processes  # fixtures: a real worker and beat, an SMTP sink
-smtp_sink = followups.smtp_sink
+from tests.helpers.checkout import checkout_to_stripe
+from tests.helpers.mail_and_celery import wait_until
 
 Order = get_model("order", "Order")
 State = PlannedEmail.State
@@ -89,7 +86,7 @@ def test_a_paid_order_gets_its_confirmation_once_the_broker_is_back(
     celery_processes.start_worker()
     celery_processes.start_beat()
     [message] = smtp_sink.wait_for(1)  # after the lease, the queued row is taken back and sent
-    followups.wait_until(
+    wait_until(
         lambda: PlannedEmail.objects.get(pk=confirmation.pk).state == State.SENT, what="sent"
     )
     time.sleep(3)  # a few more dispatcher runs: nothing more goes out

@@ -23,7 +23,7 @@ from shop.checkout.views import (
 from shop.order.utils import OrderCreator
 from shop.payment.models import CheckoutAttempt
 from shop.payment.services import ORPHAN_AFTER, payments_reconcile
-from tests.shop.checkout.conftest import checkout_to_stripe, messages_of, post_event
+from tests.helpers.checkout import checkout_to_stripe, messages_of, post_event
 from tests.stripe_standin import stripe_client
 
 Basket = get_model("basket", "Basket")

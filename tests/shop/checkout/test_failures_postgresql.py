@@ -15,8 +15,7 @@ from oscar.core.loading import get_model
 
 from shop.checkout.views import BUSY_MESSAGE
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import messages_of
-from tests.shop.checkout.test_concurrency import all_at_once, place, ready_to_pay
+from tests.helpers.checkout import all_at_once, messages_of, place, ready_to_pay
 
 Basket = get_model("basket", "Basket")
 ConditionalOffer = get_model("offer", "ConditionalOffer")

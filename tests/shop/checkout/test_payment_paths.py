@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 from shop.checkout.views import CANCELLED_MESSAGE
 from shop.payment.models import CheckoutAttempt, StripeEvent
 from shop.payment.services import payments_reconcile
-from tests.shop.checkout.conftest import checkout_to_stripe, messages_of, open_basket, post_event
+from tests.helpers.checkout import checkout_to_stripe, messages_of, open_basket, post_event
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")

@@ -6,7 +6,7 @@ from django.test import Client
 from oscar.core.loading import get_model
 
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import checkout_to_stripe
+from tests.helpers.checkout import checkout_to_stripe
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.shop.checkout.conftest import ADDRESS
+from tests.helpers.checkout import ADDRESS
 
 
 @pytest.fixture

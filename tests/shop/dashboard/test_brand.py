@@ -4,7 +4,7 @@ from django.test import Client
 from oscar.core.loading import get_model
 
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import checkout_to_stripe, small_jar  # noqa: F401
+from tests.helpers.checkout import checkout_to_stripe
 
 Order = get_model("order", "Order")
 
@@ -30,7 +30,7 @@ def test_the_parent_product_shows_stock_per_size(staff_client, store):
     assert "<td>$34.00</td>" in table and "<td>$58.00</td>" in table
 
 
-def test_the_order_totals_show_the_discount_once(staff_client, small_jar, stripe_standin):  # noqa: F811
+def test_the_order_totals_show_the_discount_once(staff_client, small_jar, stripe_standin):
     shopper = Client()
     shopper.post(f"/basket/add/{small_jar.pk}/", {"quantity": 1})
     shopper.post("/basket/vouchers/add/", {"code": "GETINFUSED"})

@@ -6,19 +6,14 @@ from django.test import Client
 from oscar.core.loading import get_model
 
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import (
-    checkout_to_stripe,
-    discount_of,
-    open_basket,
-    small_jar,  # noqa: F401
-)
+from tests.helpers.checkout import checkout_to_stripe, discount_of, open_basket
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 Voucher = get_model("voucher", "Voucher")
 
 
-def test_switch_the_code_off_and_on(staff_client, small_jar):  # noqa: F811
+def test_switch_the_code_off_and_on(staff_client, small_jar):
     voucher = Voucher.objects.get(code="GETINFUSED")
     shopper = Client()
     shopper.post(f"/basket/add/{small_jar.pk}/", {"quantity": 1})
@@ -55,7 +50,7 @@ def test_switch_the_code_off_and_on(staff_client, small_jar):  # noqa: F811
     assert "Switch GETINFUSED off" in staff_client.get("/dashboard/vouchers/").content.decode()
 
 
-def test_usage_counts_paid_orders_only(staff_client, small_jar, stripe_standin):  # noqa: F811
+def test_usage_counts_paid_orders_only(staff_client, small_jar, stripe_standin):
     voucher = Voucher.objects.get(code="GETINFUSED")
     for email, pay in (("paid@example.com", True), ("unpaid@example.com", False)):
         shopper = Client()

@@ -12,8 +12,8 @@ from shop.followups.services import (
     planned_emails_claim,
     planned_emails_send,
 )
-from tests.shop.followups.conftest import ANSWERS
-from tests.shop.followups.test_sending import dispatch_and_send
+from tests.helpers.followups import dispatch_and_send
+from tests.helpers.guidance import ANSWERS
 
 State = PlannedEmail.State
 

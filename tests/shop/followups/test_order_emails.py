@@ -11,10 +11,7 @@ from oscar.core.loading import get_model
 from shop.followups.models import Contact, PlannedEmail, Shipment
 from shop.followups.services import followup_dispatch, planned_emails_send
 from shop.payment.models import CheckoutAttempt
-from tests.shop.checkout.conftest import checkout_to_stripe
-from tests.shop.checkout.conftest import large_jar as large_jar  # noqa: PLC0414  (fixture)
-from tests.shop.checkout.conftest import small_jar as small_jar  # noqa: PLC0414  (fixture)
-from tests.shop.payment.test_refunds import deliver_refund_events
+from tests.helpers.checkout import checkout_to_stripe, deliver_refund_events
 
 Kind = PlannedEmail.Kind
 State = PlannedEmail.State

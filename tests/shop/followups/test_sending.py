@@ -13,12 +13,12 @@ from shop.followups.models import Contact, PlannedEmail
 from shop.followups.services import (
     contact_consent_confirm,
     contact_unsubscribe,
-    followup_dispatch,
     planned_emails_claim,
     planned_emails_recover,
     planned_emails_send,
 )
-from tests.shop.followups.conftest import ANSWERS
+from tests.helpers.followups import dispatch_and_send
+from tests.helpers.guidance import ANSWERS
 
 Kind = PlannedEmail.Kind
 State = PlannedEmail.State
@@ -30,18 +30,6 @@ def paid_order(email: str):
     order = create_order(guest_email=email, status="Pending payment")
     order.set_status("Paid")
     return order
-
-
-def dispatch_and_send(now=None):
-    """What beat + the worker do, in this process: claim due rows, send each chunk."""
-    outcomes = []
-    followup_dispatch(
-        enqueue=lambda token, ids: outcomes.append(
-            planned_emails_send(claim_token=token, ids=ids, now=now)
-        ),
-        now=now,
-    )
-    return outcomes
 
 
 def make_all_due():

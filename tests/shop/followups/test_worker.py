@@ -4,8 +4,7 @@ the configured broker, to a real SMTP server; the test process only writes datab
 import pytest
 
 from shop.followups.models import PlannedEmail
-
-from .conftest import wait_until
+from tests.helpers.mail_and_celery import wait_until
 
 State = PlannedEmail.State
 

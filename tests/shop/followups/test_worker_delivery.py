@@ -7,8 +7,8 @@ import pytest
 
 from guidance.services import result_create
 from shop.followups.models import Contact, PlannedEmail
-
-from .conftest import ANSWERS, wait_until
+from tests.helpers.guidance import ANSWERS
+from tests.helpers.mail_and_celery import wait_until
 
 State = PlannedEmail.State
 ADDRESSES = [f"person{n}@example.com" for n in range(8)]

@@ -8,10 +8,7 @@ from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
 from shop.payment.models import CheckoutAttempt, StaffRefund
-from tests.shop.checkout.conftest import (
-    checkout_to_stripe,
-    small_jar,  # noqa: F401
-)
+from tests.helpers.checkout import checkout_to_stripe, deliver_refund_events
 
 Order = get_model("order", "Order")
 PaymentEvent = get_model("order", "PaymentEvent")
@@ -19,7 +16,7 @@ OrderNote = get_model("order", "OrderNote")
 
 
 @pytest.fixture
-def paid_order(client, small_jar, stripe_standin):  # noqa: F811
+def paid_order(client, small_jar, stripe_standin):
     client.post(f"/basket/add/{small_jar.pk}/", {"quantity": 1})
     checkout_to_stripe(client)
     attempt = CheckoutAttempt.objects.get()
@@ -37,18 +34,6 @@ def staff_client(client):
     )
     client.force_login(user)
     return client
-
-
-def deliver_refund_events(client, stripe_standin, order):
-    intent = order.sources.get().reference
-    for event in stripe_standin.events(type="charge.refunded", related_to=intent):
-        response = client.post(
-            "/checkout/stripe/webhook/",
-            data=event.payload,
-            content_type="application/json",
-            HTTP_STRIPE_SIGNATURE=event.signature_header,
-        )
-        assert response.status_code == 200
 
 
 def refund_page(client, order):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from tests.shop.checkout.conftest import open_basket
+from tests.helpers.checkout import open_basket
 
 
 def add(client, product, quantity=1):

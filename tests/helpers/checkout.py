@@ -1,21 +1,15 @@
-import pytest
+"""Walking a basket through checkout and payment the way a browser does, for tests anywhere."""
+
+import threading
+
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import Client
 from oscar.core.loading import get_class, get_model
 
 Applicator = get_class("offer.applicator", "Applicator")
 Basket = get_model("basket", "Basket")
-Product = get_model("catalogue", "Product")
 Selector = get_class("partner.strategy", "Selector")
-
-
-@pytest.fixture
-def small_jar(store):
-    return Product.objects.get(upc="RELEAF-2OZ")
-
-
-@pytest.fixture
-def large_jar(store):
-    return Product.objects.get(upc="RELEAF-4OZ")
 
 
 def open_basket(**filters):
@@ -67,3 +61,52 @@ def post_event(client, event, signature=None):
         content_type="application/json",
         HTTP_STRIPE_SIGNATURE=signature or event.signature_header,
     )
+
+
+def ready_to_pay(product, email, code=True):
+    """A new guest client with `product` in the basket (and GETINFUSED), at the preview."""
+    client = Client()
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
+    if code:
+        client.post("/basket/vouchers/add/", {"code": "GETINFUSED"})
+    client.post("/checkout/", {"username": email, "options": "anonymous"})
+    client.post("/checkout/shipping-address/", ADDRESS)
+    client.post("/checkout/shipping-method/", {"method_code": "standard"})
+    return client
+
+
+def all_at_once(calls):
+    """Run the callables in threads released together; return their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def place(client):
+    return lambda: client.post("/checkout/preview/", {"action": "place_order"})
+
+
+def deliver_refund_events(client, stripe_standin, order):
+    """Post the stand-in's charge.refunded events for `order` to the webhook."""
+    intent = order.sources.get().reference
+    for event in stripe_standin.events(type="charge.refunded", related_to=intent):
+        response = client.post(
+            "/checkout/stripe/webhook/",
+            data=event.payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=event.signature_header,
+        )
+        assert response.status_code == 200

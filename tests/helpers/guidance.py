@@ -1,6 +1,6 @@
-import pytest
+"""Taking the self-check through its HTML forms, and a fixed set of answers, for tests anywhere."""
 
-from guidance.services import guidance_content_setup
+from guidance.routines import CheckAnswers, PainArea, Rating
 
 WIZARD = "self_check_wizard"  # formtools' prefix: the wizard class name, snake-cased
 NO_FLAGS = {
@@ -9,11 +9,6 @@ NO_FLAGS = {
     "back_warning_signs": "no",
     "severe_or_worsening": "no",
 }
-
-
-@pytest.fixture
-def guidance_content(db):
-    guidance_content_setup()
 
 
 def step_url(step: str) -> str:
@@ -42,3 +37,13 @@ def take_self_check(
     post_step(client, "pain", {"areas": list(areas), "duration": duration}, follow=True)
     post_step(client, "arch", {"left": arch[0], "right": arch[1]}, follow=True)
     return post_step(client, "heel", {"left": heel[0], "right": heel[1]}, follow=True)
+
+
+# Left foot tighter in both checks, low back and foot pain.
+ANSWERS = CheckAnswers(
+    arch_left=Rating.STRONG,
+    arch_right=Rating.MILD,
+    heel_left=Rating.MODERATE,
+    heel_right=Rating.NONE,
+    pain_areas=frozenset({PainArea.LOW_BACK, PainArea.FOOT}),
+)
