@@ -90,16 +90,10 @@ def form_fill(form: dict, *, check_all_groups: bool = False) -> list[tuple[str, 
             radios.setdefault(field["name"], []).append(field["value"])
         elif kind == "checkbox":
             checkboxes.setdefault(field["name"], []).append((field["value"], field["checked"]))
-        elif kind == "select":
-            options = [o for o in field["options"] if o]
-            if options:
-                data.append((field["name"], options[0]))
-        elif kind in ("submit", "button", "image", "reset", "file"):
-            continue
-        elif kind == "email" and not field["value"]:
-            data.append((field["name"], "bench@example.com"))
         else:
-            data.append((field["name"], field["value"]))
+            answer = _field_answer(field)
+            if answer is not None:
+                data.append((field["name"], answer))
     for name, values in radios.items():
         preferred = [v for v in values if v.lower() in PREFERRED_ANSWERS]
         data.append((name, (preferred or values)[0]))
@@ -110,3 +104,16 @@ def form_fill(form: dict, *, check_all_groups: bool = False) -> list[tuple[str, 
         elif check_all_groups and len(values) > 1:
             data.append((name, values[0][0]))
     return data
+
+
+def _field_answer(field: dict) -> str | None:
+    """The value to send for a field that is neither a radio button nor a checkbox (None: none)."""
+    kind = field["type"]
+    if kind == "select":
+        options = [o for o in field["options"] if o]
+        return options[0] if options else None
+    if kind in ("submit", "button", "image", "reset", "file"):
+        return None
+    if kind == "email" and not field["value"]:
+        return "bench@example.com"
+    return field["value"]

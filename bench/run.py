@@ -565,23 +565,29 @@ def _bare_for(bare: dict, key: str, connections: int) -> dict:
 
 def _targets(plans, results, connections, duration) -> str:
     """Issue 7's targets, checked against this run."""
-    lines = []
     ours, stock, bare = results["ours"], results["stock"], results.get("bare", {})
+    lines = _stock_targets(ours, stock, connections, duration)
+    lines += _bare_targets(ours, bare, connections)
+    lines += _load_targets(plans["ours"], ours, connections)
+    return "\n".join(lines)
+
+
+def _rate(table: dict, key: str, connections: int):
+    return (table.get(key, {}).get(connections) or {}).get("rps")
+
+
+def _verdict(misses: list[str]) -> str:
+    return f"**NOT met**: {', '.join(misses)}" if misses else "**met**"
+
+
+def _stock_targets(ours, stock, connections, duration) -> list[str]:
+    """Each page's rate at least so many times stock Oscar's."""
     labels = {key: label for key, label, _ in PAGES}
-
-    def rate(table, key, c):
-        return (table.get(key, {}).get(c) or {}).get("rps")
-
     floors = [("product", 10), ("basket", 10), ("basket_code", 10), ("catalogue", 50)]
     floors += [(key, 10) for key, *_ in PAGES if key in SIGNED_IN]
+    lines = []
     for key, floor in floors:
-        ratios = []  # (ratio, is a lower bound: stock finished no request in the run)
-        for c in connections:
-            mine, theirs = rate(ours, key, c), (stock.get(key, {}).get(c) or {})
-            if mine and theirs.get("rps"):
-                ratios.append((mine / theirs["rps"], False))
-            elif mine and "rps" in theirs:
-                ratios.append((mine * duration, True))
+        ratios = _stock_ratios(ours, stock.get(key, {}), key, connections, duration)
         verdict = (
             "n/a" if not ratios else "met" if min(r for r, _ in ratios) >= floor else "NOT met"
         )
@@ -589,58 +595,85 @@ def _targets(plans, results, connections, duration) -> str:
         lines.append(
             f"- {labels[key]} ≥ {floor}× stock Oscar: {shown or 'not measured'}: **{verdict}**"
         )
+    return lines
+
+
+def _stock_ratios(ours, stock_page, key, connections, duration) -> list[tuple[float, bool]]:
+    """(our rate / stock Oscar's, is a lower bound: stock finished no request in the run) for
+    each connection count measured on both."""
+    ratios = []
+    for c in connections:
+        mine, theirs = _rate(ours, key, c), (stock_page.get(c) or {})
+        if mine and theirs.get("rps"):
+            ratios.append((mine / theirs["rps"], False))
+        elif mine and "rps" in theirs:
+            ratios.append((mine * duration, True))
+    return ratios
+
+
+def _bare_targets(ours, bare, connections) -> list[str]:
+    """The guidance pages' rate at least half the bare Django view's."""
+    lines = []
     for key, label, guidance in PAGES:
         if not guidance:
             continue
         ratios = [
-            rate(ours, key, c) / _bare_for(bare, key, c)["rps"]
+            _rate(ours, key, c) / _bare_for(bare, key, c)["rps"]
             for c in connections
-            if rate(ours, key, c) and _bare_for(bare, key, c).get("rps")
+            if _rate(ours, key, c) and _bare_for(bare, key, c).get("rps")
         ]
         verdict = "n/a" if not ratios else "met" if min(ratios) >= 0.5 else "NOT met"
         shown = ", ".join(f"{r:.0%}" for r in ratios) or "not on this branch"
         lines.append(f"- {label} ≥ 50 % of the bare Django view: {shown}: **{verdict}**")
-    slow, failing, heavy, growing, signed_in_p99 = [], [], [], [], []
+    return lines
+
+
+def _load_targets(plans, ours, connections) -> list[str]:
+    """p99 at the most connections, failed requests, and query counts, page by page."""
+    worst = max(connections)
+    slow, failing, signed_in_p99 = [], [], []
     for key, label, _ in PAGES:
-        spec = plans["ours"].get(key, {})
-        for c in connections:
-            result = ours.get(key, {}).get(c) or {}
-            if key in SIGNED_IN and c == max(connections) and result.get("p99") is not None:
-                signed_in_p99.append(f"{label} {result['p99']:.0f} ms")
-            elif spec.get("method") == "GET" and c == max(connections):
-                if result.get("p99") is None or result["p99"] >= 100:
-                    slow.append(f"{label} ({result.get('p99') or '–'} ms)")
-            if result and (result.get("bad", 1) or result.get("socket_errors", 1)):
-                failing.append(f"{label} @{c}")
+        p99 = (ours.get(key, {}).get(worst) or {}).get("p99")
+        if key in SIGNED_IN and p99 is not None:
+            signed_in_p99.append(f"{label} {p99:.0f} ms")
+        elif plans.get(key, {}).get("method") == "GET" and (p99 is None or p99 >= 100):
+            slow.append(f"{label} ({p99 or '–'} ms)")
+        failing += [f"{label} @{c}" for c in connections if _failed(ours.get(key, {}).get(c))]
+    growing, heavy = _query_misses(plans)
+    return [
+        f"- p99 < 100 ms at {worst} connections for every anonymous GET: "
+        + _verdict(slow)
+        + (f" (signed in, no target: {', '.join(signed_in_p99)})" if signed_in_p99 else ""),
+        "- zero non-2xx/3xx answers or socket errors under load (ours): " + _verdict(failing),
+        f"- the same query count at {PRODUCT_COUNTS[0]} and {PRODUCT_COUNTS[-1]:,} products: "
+        + _verdict(growing),
+        "- at most 10 queries for any anonymous GET, rendered without the page cache: "
+        + _verdict(heavy),
+    ]
+
+
+def _failed(result: dict | None) -> bool:
+    """The load run had a non-2xx/3xx answer or a socket error (or says nothing of them)."""
+    return bool(result) and bool(result.get("bad", 1) or result.get("socket_errors", 1))
+
+
+def _query_misses(plans) -> tuple[list[str], list[str]]:
+    """(GET pages whose query count grows with the catalogue, anonymous GET pages over 10)."""
+    growing, heavy = [], []
+    for key, label, _ in PAGES:
+        spec = plans.get(key, {})
         counts = spec.get("queries", {})
         renders = [
             (counts.get(n) or counts.get(str(n)) or {}).get("render") for n in PRODUCT_COUNTS
         ]
-        if None not in renders and spec.get("method") == "GET":
-            if len(set(renders)) > 1:
-                growing.append(f"{label} ({' / '.join(map(str, renders))})")
-            if max(renders) > 10 and key not in SIGNED_IN:
-                signed_in = " signed in" if spec.get("note") else ""
-                heavy.append(f"{label} ({max(renders)}{signed_in})")
-    worst = max(connections)
-    lines.append(
-        f"- p99 < 100 ms at {worst} connections for every anonymous GET: "
-        + (f"**NOT met**: {', '.join(slow)}" if slow else "**met**")
-        + (f" (signed in, no target: {', '.join(signed_in_p99)})" if signed_in_p99 else "")
-    )
-    lines.append(
-        "- zero non-2xx/3xx answers or socket errors under load (ours): "
-        + (f"**NOT met**: {', '.join(failing)}" if failing else "**met**")
-    )
-    lines.append(
-        f"- the same query count at {PRODUCT_COUNTS[0]} and {PRODUCT_COUNTS[-1]:,} products: "
-        + (f"**NOT met**: {', '.join(growing)}" if growing else "**met**")
-    )
-    lines.append(
-        "- at most 10 queries for any anonymous GET, rendered without the page cache: "
-        + (f"**NOT met**: {', '.join(heavy)}" if heavy else "**met**")
-    )
-    return "\n".join(lines)
+        if None in renders or spec.get("method") != "GET":
+            continue
+        if len(set(renders)) > 1:
+            growing.append(f"{label} ({' / '.join(map(str, renders))})")
+        if max(renders) > 10 and key not in SIGNED_IN:
+            signed_in = " signed in" if spec.get("note") else ""
+            heavy.append(f"{label} ({max(renders)}{signed_in})")
+    return growing, heavy
 
 
 def _report(variant, plans, results, args, started) -> str:
@@ -796,27 +829,8 @@ def _pages_run(variant: dict, plans: dict, args) -> dict:
             results["bare"].setdefault("before", {})[connections] = _wrk(
                 f"http://{HOST}:{PORTS['bare']}/", {}, connections, args.duration
             )
-        for key, label, bare_target in PAGES:
-            for config in ("ours", "stock"):
-                spec = plans[config].get(key, {})
-                if "path" in spec:
-                    _warm(config, spec)
-            for connections in args.connections:
-                for config in ("ours", "stock"):
-                    spec = plans[config].get(key, {})
-                    if "path" not in spec:
-                        continue
-                    url = f"http://{HOST}:{PORTS[config]}{spec['path']}"
-                    result = _wrk(url, spec, connections, args.duration)
-                    results[config].setdefault(key, {})[connections] = result
-                    log(f"{label} @{connections} {config}: {result}")
-                if bare_target and "path" in plans["ours"].get(key, {}):
-                    # The target is a share of the bare view: measure it alongside.
-                    adjacent = _wrk(
-                        f"http://{HOST}:{PORTS['bare']}/", {}, connections, args.duration
-                    )
-                    results["bare"].setdefault(key, {})[connections] = adjacent
-                    log(f"bare, next to {label} @{connections}: {adjacent}")
+        for page in PAGES:
+            _page_measure(page, plans, results, args)
         for connections in args.connections:
             before = results["bare"]["before"][connections]
             after = _wrk(f"http://{HOST}:{PORTS['bare']}/", {}, connections, args.duration)
@@ -825,6 +839,29 @@ def _pages_run(variant: dict, plans: dict, args) -> dict:
     finally:
         _stop(processes)
     return results
+
+
+def _page_measure(page: tuple, plans: dict, results: dict, args) -> None:
+    """One page of PAGES, ours and stock interleaved at each connection count, into `results`."""
+    key, label, bare_target = page
+    for config in ("ours", "stock"):
+        spec = plans[config].get(key, {})
+        if "path" in spec:
+            _warm(config, spec)
+    for connections in args.connections:
+        for config in ("ours", "stock"):
+            spec = plans[config].get(key, {})
+            if "path" not in spec:
+                continue
+            url = f"http://{HOST}:{PORTS[config]}{spec['path']}"
+            result = _wrk(url, spec, connections, args.duration)
+            results[config].setdefault(key, {})[connections] = result
+            log(f"{label} @{connections} {config}: {result}")
+        if bare_target and "path" in plans["ours"].get(key, {}):
+            # The target is a share of the bare view: measure it alongside.
+            adjacent = _wrk(f"http://{HOST}:{PORTS['bare']}/", {}, connections, args.duration)
+            results["bare"].setdefault(key, {})[connections] = adjacent
+            log(f"bare, next to {label} @{connections}: {adjacent}")
 
 
 PARTS = ("pages", "purchase", "followups")

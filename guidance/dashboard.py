@@ -75,18 +75,9 @@ class ContentView(TemplateView):
         )
 
 
-@staff_only
-class TechniqueEditView(UpdateView):
-    model = Technique
-    form_class = modelform_factory(
-        Technique,
-        fields=["title", "purpose", "steps", "tips", "order"],
-    )
+class _ContentEditView(UpdateView):
     template_name = "guidance/dashboard/edit.html"
     success_url = reverse_lazy("guidance-dashboard:content")
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(Technique, slug=self.kwargs["slug"])
 
     def form_valid(self, form):
         messages.success(self.request, f"Saved “{form.instance.title}”.")
@@ -94,7 +85,19 @@ class TechniqueEditView(UpdateView):
 
 
 @staff_only
-class TextEditView(TechniqueEditView):
+class TechniqueEditView(_ContentEditView):
+    model = Technique
+    form_class = modelform_factory(
+        Technique,
+        fields=["title", "purpose", "steps", "tips", "order"],
+    )
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Technique, slug=self.kwargs["slug"])
+
+
+@staff_only
+class TextEditView(_ContentEditView):
     model = GuidanceText
     form_class = modelform_factory(GuidanceText, fields=["title", "body"])
 

@@ -4,6 +4,7 @@ import functools
 import zoneinfo
 
 from django import forms
+from django.forms.widgets import ChoiceWidget
 from django.utils import timezone
 
 from guidance.consent import FOLLOWUP_CONSENT_TEXT
@@ -12,7 +13,7 @@ from guidance.routines import CheckAnswers, PainArea, PainDuration, Rating
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
-class _SharedChoicesWidget:
+class _SharedChoicesWidget(ChoiceWidget):
     def __deepcopy__(self, memo):
         copied = copy.copy(self)
         copied.attrs = self.attrs.copy()
@@ -28,7 +29,7 @@ class CheckboxSelectMultiple(_SharedChoicesWidget, forms.CheckboxSelectMultiple)
     pass
 
 
-class _SharedChoicesField:
+class _SharedChoicesField(forms.ChoiceField):
     """A choice field whose form copies share its choices (never changed) instead of copying them.
 
     Django deep-copies every field of a form each time one is made, widget and choices included:
@@ -36,8 +37,11 @@ class _SharedChoicesField:
     does. Assigning new choices to a form's field still changes that form's only.
     """
 
+    _choices: list  # set by ChoiceField's choices setter (django-stubs leave it out)
+
     def __deepcopy__(self, memo):
-        copied = super(forms.ChoiceField, self).__deepcopy__(memo)  # Field's: copies the widget
+        # Field's, which copies the widget (django-stubs leave out Field.__deepcopy__)
+        copied = super(forms.ChoiceField, self).__deepcopy__(memo)  # type: ignore[misc]
         copied._choices = self._choices
         return copied
 
@@ -104,7 +108,8 @@ class PainForm(forms.Form):
     duration = ChoiceField(label="For how long?", choices=PainDuration.choices, widget=RadioSelect)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         areas, duration = cleaned.get("areas"), cleaned.get("duration")
         if duration is None:
             return cleaned
@@ -184,21 +189,18 @@ class DateRangeForm(forms.Form):
 
     @classmethod
     def default_range(cls) -> dict:
-        return cls.preset_range("month")
+        today = timezone.localdate()
+        return {"start": _preset_starts(today)["month"], "end": today}
 
     @classmethod
     def preset_range(cls, name: str) -> dict | None:
         today = timezone.localdate()
-        start = {
-            "week": today - datetime.timedelta(days=6),
-            "this-week": today - datetime.timedelta(days=today.weekday()),
-            "month": today - datetime.timedelta(days=29),
-            "this-month": today.replace(day=1),
-        }.get(name)
+        start = _preset_starts(today).get(name)
         return {"start": start, "end": today} if start else None
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if start > end:
@@ -208,6 +210,16 @@ class DateRangeForm(forms.Form):
         return cleaned
 
 
+def _preset_starts(today: datetime.date) -> dict[str, datetime.date]:
+    """The first day of each of DateRangeForm.PRESETS, by name."""
+    return {
+        "week": today - datetime.timedelta(days=6),
+        "this-week": today - datetime.timedelta(days=today.weekday()),
+        "month": today - datetime.timedelta(days=29),
+        "this-month": today.replace(day=1),
+    }
+
+
 class EraseForm(forms.Form):
     email = forms.EmailField(required=False, label="Their email address")
     result_link = forms.CharField(
@@ -215,7 +227,8 @@ class EraseForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         link = cleaned.get("result_link", "").strip().rstrip("/")
         cleaned["token"] = link.rsplit("/", 1)[-1] if link else ""
         if not cleaned.get("email") and not cleaned["token"]:

@@ -92,7 +92,7 @@ class SelfCheckWizard(NamedUrlWizardView):
 
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
-        if step not in self.get_form_list():
+        if step is None or step not in self.get_form_list():
             return super().get(request, *args, **kwargs)
         # The safety screen always comes first: no jumping ahead by URL.
         missing = self._first_unanswered_before(step)
@@ -216,10 +216,8 @@ class RedFlagsView(TemplateView):
         )
 
 
-class ResultMixin:
+class ResultMixin(View):
     """The result page's context; shared by the page and the routine-email form."""
-
-    template_name = "guidance/result.html"
 
     def get_result(self):
         result = selectors.result_by_token(token=self.kwargs["token"])
@@ -261,6 +259,7 @@ class ResultView(ResultMixin, FormView):
     routine email; browsers and proxies are told not to keep it.
     """
 
+    template_name = "guidance/result.html"
     form_class = RoutineEmailForm
 
     def dispatch(self, request, *args, **kwargs):

@@ -42,7 +42,7 @@ ZIP_STATE_MISMATCH = _("This ZIP code isn't in %(state)s. Please check the ZIP c
 STATE_CHOICES = [("", _("Choose a state")), *US_STATES]
 
 
-class USAddressFormMixin:
+class USAddressFormMixin(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.pop("line3", None)
@@ -61,7 +61,8 @@ class USAddressFormMixin:
         self.fields["phone_number"].widget.attrs.update({"type": "tel", "inputmode": "tel"})
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         state, zip_code = cleaned_data.get("state"), cleaned_data.get("postcode")
         if state and zip_code and not zip_matches_state(zip_code=zip_code, state=state):
             self.add_error(
@@ -69,11 +70,11 @@ class USAddressFormMixin:
             )
         return cleaned_data
 
-    def _post_clean(self):
-        super()._post_clean()
+    def full_clean(self):
+        super().full_clean()
         # Oscar's model repeats a missing or bad ZIP as a form-wide "postcode" error.
-        if "postcode" in self._errors and NON_FIELD_ERRORS in self._errors:
-            del self._errors[NON_FIELD_ERRORS]
+        if "postcode" in self.errors and NON_FIELD_ERRORS in self.errors:
+            del self.errors[NON_FIELD_ERRORS]
 
 
 class UserAddressForm(USAddressFormMixin, oscar_forms.UserAddressForm):

@@ -5,7 +5,7 @@ or the product class (stock tracking), and counts the lines with a separate COUN
 fetches them: six more queries per line on the basket and checkout pages.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from oscar.apps.basket.abstract_models import AbstractBasket
 from oscar.core.loading import get_model
 
@@ -13,6 +13,8 @@ ProductImage = get_model("catalogue", "ProductImage")
 
 
 class Basket(AbstractBasket):
+    _lines: QuerySet | None  # Oscar's: the lines all_lines() fetched, None until then
+
     def all_lines(self):
         if self.id is None:
             return super().all_lines()

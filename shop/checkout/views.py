@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views import View
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
+from oscar.apps.checkout.session import CheckoutSessionMixin
 from oscar.apps.checkout.signals import post_checkout
 from oscar.core.loading import get_class, get_model
 
@@ -81,7 +82,7 @@ class IndexView(oscar_views.IndexView):
         return {**super().get_form_kwargs(), "request": self.request}
 
 
-class CodeCheckMixin:
+class CodeCheckMixin(CheckoutSessionMixin):
     """Once the customer's email is known, a code it already used comes out of the basket."""
 
     def check_codes_are_available(self, request):
@@ -99,7 +100,7 @@ class CodeCheckMixin:
         return [*super().get_pre_conditions(request), "check_codes_are_available"]
 
 
-class OpenPaymentPageMixin:
+class OpenPaymentPageMixin(CheckoutSessionMixin):
     """A visitor whose basket is frozen for an open payment page (a second click on "Pay",
     another tab) goes to the basket, which offers that page, without "add some items"."""
 

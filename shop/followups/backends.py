@@ -35,10 +35,13 @@ class DeliveryUnknown(Exception):
     have been delivered, so sending it again could make a second copy."""
 
 
-class _FinalReplyMixin:
+class _FinalReplyMixin(smtplib.SMTP):
     """For smtplib.SMTP: notes when the message body is on the wire, then waits for the final
     reply FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT (RFC 5321 4.5.3.2.6 allows minutes), not
     EMAIL_TIMEOUT."""
+
+    _sends_in_data: int | None = None  # counted during DATA only
+    body_sent = False
 
     def data(self, msg):
         self._sends_in_data = 0
@@ -52,11 +55,12 @@ class _FinalReplyMixin:
 
     def send(self, s):
         super().send(s)
-        if getattr(self, "_sends_in_data", None) is not None:
+        if self._sends_in_data is not None:
             self._sends_in_data += 1
             if self._sends_in_data == 2:  # "DATA" was the first; this was the body and "."
                 self.body_sent = True
-                self.sock.settimeout(settings.FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT)
+                if self.sock is not None:
+                    self.sock.settimeout(settings.FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT)
 
 
 class _SMTP(_FinalReplyMixin, smtplib.SMTP):
@@ -77,7 +81,8 @@ class SMTPEmailBackend(smtp.EmailBackend):
 
     def _send(self, email_message):
         try:
-            return super()._send(email_message)
+            # django-stubs leave out the private _send that this wraps
+            return super()._send(email_message)  # type: ignore[misc]
         except smtplib.SMTPServerDisconnected as exc:
             if getattr(self.connection, "body_sent", False):
                 raise DeliveryUnknown(str(exc)) from exc

@@ -71,7 +71,8 @@ class _Lookups:
 
     def __init__(self):
         self._content: dict[str, object] = {}
-        self._product = self._red_flags_url = None
+        self._product: str | None = None
+        self._red_flags_url: str | None = None
 
     def content(self, kind: str):
         if kind not in self._content:
@@ -126,7 +127,7 @@ def email_context(
         Kind.ORDER_CONFIRMATION: result_url or techniques_url,
         Kind.ORDER_REFUND: order_summary.status_url if order_summary else "",
         Kind.ORDER_SHIPPED: "",
-    }[kind]
+    }[Kind(kind)]
     shipment = order_summary.shipment if order_summary else None
     if kind == Kind.ORDER_SHIPPED and shipment is None:  # staff's preview before any shipment
         shipment = Shipment(carrier=Shipment.Carrier.USPS, tracking_number="9400100000000000000000")

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from .models import Contact, PlannedEmail, Shipment
@@ -11,7 +13,8 @@ class PreviewForm(forms.Form):
 
     def __init__(self, *args, results=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result_id"].choices = [("", "No result (the general routine)")] + [
+        result_field = cast(forms.TypedChoiceField, self.fields["result_id"])
+        result_field.choices = [("", "No result (the general routine)")] + [
             (
                 r.pk,
                 f"{r.created_at:%Y-%m-%d %H:%M}, {r.get_pattern_display()}, {r.email or 'no email'}",

@@ -149,7 +149,9 @@ class Shipment(models.Model):
 
     @property
     def tracking_url(self) -> str:
-        return self.TRACKING_URLS[self.carrier].format(number=quote(self.tracking_number))
+        return self.TRACKING_URLS[self.Carrier(self.carrier)].format(
+            number=quote(self.tracking_number)
+        )
 
 
 class EmailContent(models.Model):

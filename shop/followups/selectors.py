@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from oscar.apps.catalogue.abstract_models import AbstractProduct
 from oscar.core.loading import get_model
 
 from guidance.models import FunnelEvent, Result, RoutineRequest, Technique
@@ -61,7 +62,7 @@ def technique_in_depth(*, routine: Routine) -> Technique | None:
     )
 
 
-def cream_product() -> Product | None:
+def cream_product() -> AbstractProduct | None:
     return Product.objects.filter(slug="infused-releaf", parent__isnull=True).first()
 
 
@@ -98,14 +99,14 @@ def planned_email_queue(*, state: str = "", kind: str = "", limit: int = 100) ->
     """The queue, soonest first (filtered by state and kind), with each recipient's local send
     time and the routine that will go out, in three queries (an order's email whose buyer was
     not attributed to a result looks them up by email: two more each)."""
-    rows = PlannedEmail.objects.select_related("contact", "result", "order").order_by(
+    planned = PlannedEmail.objects.select_related("contact", "result", "order").order_by(
         "due_at", "pk"
     )
     if state:
-        rows = rows.filter(state=state)
+        planned = planned.filter(state=state)
     if kind:
-        rows = rows.filter(kind=kind)
-    rows = list(rows[:limit])
+        planned = planned.filter(kind=kind)
+    rows = list(planned[:limit])
     numbers = {
         row.order.number
         for row in rows

@@ -542,8 +542,8 @@ def _start(
     )
     with transaction.atomic():
         # Contacts first, then rows: the lock order contact_unsubscribe uses too.
-        contacts = Contact.objects.select_for_update().filter(pk__in=contact_ids).order_by("pk")
-        contacts = {contact.pk: contact for contact in contacts}
+        locked = Contact.objects.select_for_update().filter(pk__in=contact_ids).order_by("pk")
+        contacts = {contact.pk: contact for contact in locked}
         rows = list(
             PlannedEmail.objects.select_for_update(of=("self",))
             .select_related("result", "order")

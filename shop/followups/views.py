@@ -30,9 +30,10 @@ Order = get_model("order", "Order")
 @method_decorator(csrf_exempt, name="dispatch")
 class UnsubscribeView(View):
     def dispatch(self, request, *args, token, **kwargs):
-        self.contact = contact_from_unsubscribe_token(token)
-        if self.contact is None:
+        contact = contact_from_unsubscribe_token(token)
+        if contact is None:
             return render(request, "followups/link_invalid.html", status=404)
+        self.contact = contact
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -47,9 +48,10 @@ class UnsubscribeView(View):
 @method_decorator(csrf_exempt, name="dispatch")
 class ConsentConfirmView(View):
     def dispatch(self, request, *args, token, **kwargs):
-        self.contact = contact_from_consent_token(token)
-        if self.contact is None or self.contact.consent_requested_at is None:
+        contact = contact_from_consent_token(token)
+        if contact is None or contact.consent_requested_at is None:
             return render(request, "followups/link_invalid.html", status=404)
+        self.contact = contact
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):

@@ -12,15 +12,11 @@ from oscar.apps.offer.abstract_models import AbstractBenefit, AbstractCondition,
 from shop.pagecache.selectors import data_version_cached
 
 
-class KeepsRangeInProxy:
-    def proxy(self):
-        proxy = super().proxy()
-        if proxy is not self and self.is_cached_range():
-            proxy._state.fields_cache["range"] = self.range
-        return proxy
-
-    def is_cached_range(self) -> bool:
-        return type(self).range.is_cached(self)
+def _with_range(row, proxy):
+    """`row`'s proxy, given the range `row` has fetched (if it has) instead of fetching it again."""
+    if proxy is not row and type(row).range.is_cached(row):
+        proxy._state.fields_cache["range"] = row.range
+    return proxy
 
 
 class Range(AbstractRange):
@@ -33,12 +29,14 @@ class Range(AbstractRange):
         )
 
 
-class Condition(KeepsRangeInProxy, AbstractCondition):
-    pass
+class Condition(AbstractCondition):
+    def proxy(self):
+        return _with_range(self, super().proxy())
 
 
-class Benefit(KeepsRangeInProxy, AbstractBenefit):
-    pass
+class Benefit(AbstractBenefit):
+    def proxy(self):
+        return _with_range(self, super().proxy())
 
 
 from oscar.apps.offer.models import *  # noqa: E402,F401,F403

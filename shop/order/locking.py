@@ -87,7 +87,10 @@ def order_lock(order_id: int):
 
 
 def holdings_lock(
-    *, voucher_ids: Iterable[int], offer_ids: Iterable[int], stockrecord_ids: Iterable[int]
+    *,
+    voucher_ids: Iterable[int | None],
+    offer_ids: Iterable[int | None],
+    stockrecord_ids: Iterable[int | None],
 ) -> None:
     """Lock the codes, offers and stock records an order takes or gives back, in the lock order."""
     for model, ids in (

@@ -35,7 +35,7 @@ class LocalPages:
         """(version, page) when the version was read in the last `seconds` and the page is held
         under it, else None (ask the cache)."""
         version = self._version
-        if time.monotonic() - self._read_at >= seconds:
+        if version is None or time.monotonic() - self._read_at >= seconds:
             return None
         page = self._pages.get(key)
         if page is None or time.monotonic() >= page[1]:
@@ -44,7 +44,7 @@ class LocalPages:
 
     def put(self, key: str, version: str, entry, seconds: float) -> None:
         with self._lock:
-            if version is None or version != self._version:
+            if version != self._version:
                 return
             if len(self._pages) >= MAX_PAGES:
                 self._pages = {}

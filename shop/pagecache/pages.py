@@ -14,6 +14,7 @@ unless the view marked it with `server_cache_only` (kept here, never by browsers
 
 import hashlib
 import logging
+import weakref
 from collections.abc import Callable
 
 from django.conf import settings
@@ -43,11 +44,12 @@ _KEPT_HEADERS = {
     "referrer-policy",
 }
 _CACHEABLE_VARY = {"cookie", "accept-encoding"}
+_server_only: weakref.WeakSet[HttpResponse] = weakref.WeakSet()  # marked by server_cache_only
 
 
 def server_cache_only(response: HttpResponse) -> HttpResponse:
     """Let the page cache keep a response that tells browsers and proxies not to (a result)."""
-    response.page_cache_server_only = True
+    _server_only.add(response)
     return response
 
 
@@ -100,7 +102,7 @@ def _lookup(request, name: str):
     version_keys = [VERSION_KEY]
     basket_cookie = request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN)
     if basket_cookie:
-        version_keys.append(basket_version_key(Signer().unsign(basket_cookie)))
+        version_keys.append(basket_version_key(int(Signer().unsign(basket_cookie))))
     state = "|".join(
         f"{cookie}={request.COOKIES.get(cookie, '')}"
         for cookie in settings.SHOP_PAGE_CACHE_KEY_COOKIES
@@ -115,8 +117,9 @@ def _lookup(request, name: str):
     found = cache.get_many([*version_keys, key])
     # Never a fixed fallback for a missing version: a page stored under it could outlive an
     # eviction of the version and be served stale.
-    versions = tuple(version_current(k, found.get(k)) for k in version_keys)
-    if None in versions:
+    current = [version_current(k, found.get(k)) for k in version_keys]
+    versions = tuple(version for version in current if version is not None)
+    if len(versions) < len(current):
         return None
     if not basket_cookie:
         local_pages.read_version(versions[0])
@@ -144,7 +147,7 @@ def _entry(request, response, csrf_pending):
     if set(response.cookies) - set(settings.SHOP_PAGE_CACHE_REPLAY_COOKIES):
         return None
     cache_control = response.get("Cache-Control", "").lower()
-    if not getattr(response, "page_cache_server_only", False) and any(
+    if response not in _server_only and any(
         word in cache_control for word in ("private", "no-cache", "no-store")
     ):
         return None

@@ -3,6 +3,7 @@ or "Sold out", never the stock count (Oscar: "In stock (200 available)", "a maxi
 be bought")."""
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from oscar.apps.partner import availability
@@ -37,7 +38,7 @@ class StockRequired(availability.StockRequired):
         return self.message
 
     @property
-    def message(self) -> str:
+    def message(self) -> str | Promise:
         if self.num_available <= 0:
             return SOLD_OUT
         return self._only_left() if self._low() else IN_STOCK

@@ -181,7 +181,7 @@ def _remaining() -> float | None:
 class _DeadlineRequestsClient(stripe.RequestsClient):
     """stripe's requests client, bounded by the caller's `deadline()` when there is one."""
 
-    @property  # type: ignore[override]
+    @property
     def _timeout(self) -> float:  # read by RequestsClient for every attempt
         remaining = _remaining()
         if remaining is None:
@@ -192,7 +192,8 @@ class _DeadlineRequestsClient(stripe.RequestsClient):
     def _timeout(self, value: float) -> None:
         self._attempt_timeout = value
 
-    def request(self, method, url, headers, post_data=None):
+    # RequestsClient's own signature, which already differs from its base HTTPClient's.
+    def request(self, method, url, headers, post_data=None):  # type: ignore[override]
         remaining = _remaining()
         if remaining is not None and remaining <= 0:
             raise stripe.APIConnectionError("No time left for a Stripe request", should_retry=False)

@@ -101,6 +101,8 @@ def checkout_session_open(*, order, success_url: str, cancel_url: str) -> str:
             + timedelta(minutes=settings.SHOP_CHECKOUT_SESSION_MINUTES, seconds=10),
             payment_method_types=settings.SHOP_STRIPE_PAYMENT_METHOD_TYPES,
         )
+        if not session.url:  # Stripe sends one with every hosted session it opens
+            raise client.PaymentProviderError(f"Stripe session {session.id} has no page URL")
     except client.PaymentProviderError as exc:
         logger.warning(
             "Order #%s: no payment page (%s)",
@@ -223,6 +225,8 @@ def _payment_record(*, attempt_id: int, session: client.CheckoutSession):
 
 def payment_refund_late(*, order, attempt: CheckoutAttempt, session: client.CheckoutSession):
     """Refund in full a payment that came for an order we no longer fill (once per session)."""
+    if session.payment_intent_id is None:  # a paid session in payment mode always has one
+        raise client.PaymentProviderError(f"Session {session.id} has no payment to refund")
     refund = client.refund_create(
         payment_intent_id=session.payment_intent_id,
         amount=session.amount_total,

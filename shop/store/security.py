@@ -2,7 +2,6 @@
 (a rate limit, a login lockout): 429 with Retry-After and a page carrying the message."""
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -50,8 +49,7 @@ LOGIN_LOCKED_MESSAGE = (
 def login_lockout_response(request, original_response=None, credentials=None):
     """django-axes' AXES_LOCKOUT_CALLABLE: the customer, dashboard and admin logins answer a
     locked-out attempt with 429, Retry-After (the cool-off) and the same message."""
-    cooloff = settings.AXES_COOLOFF_TIME
-    seconds = int(cooloff.total_seconds()) if isinstance(cooloff, timedelta) else 900
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     logger.warning(
         "login refused: locked out",
         extra={"path": request.path, "cooloff_seconds": seconds, "reason": "login_lockout"},

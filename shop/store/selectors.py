@@ -4,6 +4,7 @@ dashboard home and `manage.py launch_check` show it, and each item goes when fix
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
@@ -20,8 +21,10 @@ ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 
+_Products = TypeVar("_Products", bound=QuerySet)
 
-def _with_has_options(products: QuerySet) -> QuerySet:
+
+def _with_has_options(products: _Products) -> _Products:
     """Annotations Product.has_options reads instead of querying per product."""
     return products.annotate(
         has_product_class_options=Exists(

@@ -16,6 +16,7 @@ from django.contrib.sites.models import Site
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from oscar.apps.catalogue.abstract_models import AbstractProduct
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
@@ -115,7 +116,7 @@ SIZES = [
 
 
 @transaction.atomic
-def store_setup() -> Product:
+def store_setup() -> AbstractProduct:
     """Create whatever of the store is missing; return the cream's parent product."""
     _site_setup()
     country = _country_setup()
@@ -160,7 +161,7 @@ def _country_setup():
     return country
 
 
-def _product_setup(partner) -> Product:
+def _product_setup(partner) -> AbstractProduct:
     product_class, _ = ProductClass.objects.get_or_create(
         slug="massage-cream",
         defaults={"name": "Massage cream", "requires_shipping": True, "track_stock": True},
