@@ -4,7 +4,7 @@ HTTP calls with the real `stripe` client and no internet.
 Why a small server of our own and not `localstripe` (PyPI): localstripe fakes PaymentIntents,
 refunds and signed webhooks, but not Checkout Sessions or a hosted payment page, and those are
 the heart of our flow; extending it would mean patching its aiohttp app and object model for
-most of what we need. About 1,700 lines of standard library (`http.server` in a
+most of what we need. About 2,000 lines of standard library (`http.server` in a
 ThreadingHTTPServer) cover exactly our calls, keep state in memory, and add the controls tests
 need (switch automatic webhook delivery off, read the signed events, pay without a browser).
 

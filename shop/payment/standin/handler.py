@@ -7,7 +7,7 @@ import functools
 import json
 import re
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 from . import pages
@@ -107,7 +107,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(303, b"", "text/plain", {"Location": location})
 
     def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
+        host, port = cast(tuple[str, int], self.server.server_address)[:2]
         return f"http://{self.headers.get('Host') or f'{host}:{port}'}"
 
     def do_GET(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 from http.server import ThreadingHTTPServer
+from typing import cast
 
 from .handler import Handler
 from .state import (
@@ -67,7 +68,7 @@ class StandinServer:
         )
         handler = type("BoundHandler", (Handler,), {"standin": self.state})
         self.httpd = _Server((host, port), handler)
-        self.host, self.port = self.httpd.server_address[:2]
+        self.host, self.port = cast(tuple[str, int], self.httpd.server_address)[:2]
         self.url = f"http://{self.host}:{self.port}"
         self._thread: threading.Thread | None = None
         self._sweeper: threading.Thread | None = None
