@@ -2,7 +2,8 @@
 
 Defaults come from the Django settings (STRIPE_API_BASE's port, STRIPE_WEBHOOK_SECRET,
 STRIPE_STANDIN_WEBHOOK_URL). A sweeper thread expires sessions when their expires_at passes and
-POSTs `checkout.session.expired` to the webhook URL; the test controls are listed in server.py. With STRIPE_SECRET_KEY set the shop talks to Stripe itself, so the
+POSTs `checkout.session.expired` to the webhook URL; the test controls are listed in
+control_routes.py. With STRIPE_SECRET_KEY set the shop talks to Stripe itself, so the
 stand-in only says so and idles: exiting would make honcho stop every other process of `make run`.
 """
 

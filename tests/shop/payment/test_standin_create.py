@@ -183,7 +183,7 @@ def test_before_endive_payment_method_types_is_the_parameter(stripe_standin):
     ("stripe_version", "param"),
     [(None, "allowed_payment_method_types"), (BEFORE_ENDIVE, "payment_method_types")],
 )
-def test_an_unknown_payment_method_type_is_refused(stripe_standin, stripe_version, param):
+def test_a_payment_method_type_not_switched_on_is_refused(stripe_standin, stripe_version, param):
     before = newest_session_id(stripe_standin)
 
     with pytest.raises(stripe.InvalidRequestError) as raised:
@@ -191,7 +191,8 @@ def test_an_unknown_payment_method_type_is_refused(stripe_standin, stripe_versio
 
     assert raised.value.http_status == 400
     assert raised.value.param == f"{param}[1]"
-    assert raised.value.user_message == (
-        f"Invalid {param}[1]: must be one of card or us_bank_account"
+    assert raised.value.user_message.startswith(
+        "The payment method type provided: sepa_debit is invalid."
     )
+    assert raised.value.user_message.endswith("This account has: card, us_bank_account.")
     assert newest_session_id(stripe_standin) == before

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from shop.payment.models import StripeEvent
-from shop.payment.standin.server import sign
+from shop.payment.standin import sign
 
 
 def _post(client, event: dict):

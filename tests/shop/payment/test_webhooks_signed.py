@@ -10,7 +10,7 @@ import pytest
 
 from shop.payment import client
 from shop.payment.client import SignatureError
-from shop.payment.standin.server import sign
+from shop.payment.standin import sign
 from tests.stripe_standin import STANDIN_WEBHOOK_SECRET
 
 
