@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 help:
 	@echo "make run        install, migrate, load the store and serve it with worker, beat and stand-ins"
 	@echo "make test       install test dependencies and run the whole suite"
-	@echo "make lint       ruff (lint + format check), djLint, makemigrations --check and mypy (CI runs it)"
+	@echo "make lint       ruff (lint + format), djLint, import layers, makemigrations --check, mypy (CI runs it)"
 	@echo "make superuser  create a staff account for /dashboard/"
 	@echo "make audit      Lighthouse scores, LCP and bytes per page, shop served like production (bench/audit.py)"
 	@echo "make bench      load-test our pages next to stock Oscar and a bare Django view"
@@ -62,6 +62,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/mypy
 

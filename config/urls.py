@@ -7,9 +7,8 @@ from django.urls import include, path
 
 from shop.basket.views import CodeLinkView
 from shop.followups.views import OrderShipmentView
-from shop.payment.dashboard import OrderRefundView
 from shop.store.sitemaps import SITEMAPS
-from shop.store.views import healthz, robots_txt
+from shop.store.views import HomeView, healthz, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,7 +18,7 @@ urlpatterns = [
     path("code/<str:code>/", CodeLinkView.as_view(), name="code-link"),
     path("guidance/", include("guidance.urls")),
     path("email/", include("shop.followups.urls")),
-    path("dashboard/orders/<str:number>/refund/", OrderRefundView.as_view(), name="order-refund"),
+    path("", include("shop.payment.urls")),  # the webhook under checkout/, refunds under dashboard/
     path("dashboard/followups/", include("shop.followups.dashboard_urls")),
     path(
         "dashboard/orders/<str:number>/shipment/",
@@ -27,7 +26,7 @@ urlpatterns = [
         name="order-shipment",
     ),
     path("dashboard/", include("guidance.dashboard_urls")),  # before Oscar's dashboard
-    path("", include("guidance.home_urls")),
+    path("", HomeView.as_view(), name="home"),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

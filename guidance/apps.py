@@ -7,4 +7,4 @@ class GuidanceConfig(AppConfig):
     name = "guidance"
 
     def ready(self):
-        from guidance import receivers  # noqa: F401  (order attribution, erased result pages)
+        from guidance import receivers  # noqa: F401  (order attribution)

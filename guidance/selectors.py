@@ -9,7 +9,6 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from guidance.models import FunnelEvent, GuidanceText, Result, Technique
-from shop.store.structured_data import absolute
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -101,8 +100,13 @@ def cream_offer() -> CreamOffer | None:
         add_pk=child.pk,
         size=child.title.removeprefix(child.parent.title).strip(", "),
         price=child.list_price,
-        image_url=absolute(default_storage.url(child.photo)) if child.photo else "",
+        image_url=_absolute(default_storage.url(child.photo)) if child.photo else "",
     )
+
+
+def _absolute(url: str) -> str:
+    """A storage URL as link previews need it: local storage answers a path, S3 a full URL."""
+    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
 
 
 def cream_click_target() -> str:

@@ -9,8 +9,6 @@ from django.core import signing
 from django.urls import reverse
 from formtools.wizard.storage.cookie import CookieStorage
 
-from shop.pagecache.pages import carries_only_key_cookies
-
 VISITOR_KEY = "guidance_visitor"  # random per-session key; survives the key rotation at login
 RESULT_TOKEN_KEY = "guidance_result_token"  # the visitor's latest result (links, attribution)
 WIZARD_PREFIX = "self_check_wizard"  # the self-check's form prefix
@@ -64,16 +62,18 @@ class WizardCookieStorage(CookieStorage):
             )
 
 
-def self_check_page_state(request) -> str | None:
+def self_check_page_state(request, other_cookies: set[str]) -> str | None:
     """The page cache's name for the visitor's state when the requested step's page is the same
     for everyone in it (SHOP_PAGE_CACHE_STATES), else None to have the view render it.
+    `other_cookies`: the names of the cookies the request carries beyond the CSRF one and those
+    in the page cache's key (the page cache's rule: guidance imports nothing of it).
 
     Shared: the step the visitor was sent to, reached and not answered yet, for a visitor with no
     session (so not signed in, no message waiting) and no cookie but the CSRF one, the self-check's
     and those in the page cache's key (the basket's count is in the header). The view would change
     nothing for them: a step is counted when the answer before it is given.
     """
-    if not carries_only_key_cookies(request, WIZARD_COOKIE):
+    if other_cookies - {WIZARD_COOKIE}:
         return None
     data = _answers_so_far(request)
     if data is None:

@@ -37,21 +37,6 @@ from guidance.services import (
     routine_request_create,
 )
 from guidance.session import RESULT_TOKEN_KEY, VISITOR_KEY, WIZARD_PREFIX, visitor_key
-from shop.pagecache.pages import server_cache_only
-from shop.store import structured_data
-
-
-class HomeView(TemplateView):
-    template_name = "guidance/home.html"
-
-    def get_context_data(self, **kwargs):
-        offer = selectors.cream_offer()
-        return super().get_context_data(
-            offer=offer,
-            og_image_url=offer.image_url if offer else "",
-            structured_data=structured_data.as_script(structured_data.organization_data()),
-            **kwargs,
-        )
 
 
 class SelfCheckWizard(NamedUrlWizardView):
@@ -264,7 +249,8 @@ class ResultView(ResultMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.result = self.get_result()
-        return server_cache_only(_private(super().dispatch(request, *args, **kwargs)))
+        # Kept by the page cache all the same (SHOP_PAGE_CACHE_SERVER_ONLY_PATHS).
+        return _private(super().dispatch(request, *args, **kwargs))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**self.result_context(self.result), **kwargs)

@@ -513,8 +513,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 
 # GET pages for visitors without a session come from the cache, keyed by URL, basket and history
-# cookie; any write to a model not ignored below invalidates them all at once, a basket's writes
-# its own pages (shop/pagecache/).
+# cookie; a write to a model listed in shop/pagecache/invalidation.py invalidates them all at
+# once, a basket's writes its own pages.
 INSTALLED_APPS += ["shop.pagecache"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
@@ -547,26 +547,10 @@ SHOP_PAGE_CACHE_STATES = {
 SHOP_PAGE_CACHE_KEY_COOKIES = [OSCAR_BASKET_COOKIE_OPEN, OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
 # Cookies a cached page may set, replayed as the view set them (the same for the same key).
 SHOP_PAGE_CACHE_REPLAY_COOKIES = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
-# Apps or models written by customers' own requests, which no cached page shows.
-SHOP_PAGE_CACHE_IGNORED_MODELS = [
-    "sessions",
-    "admin",
-    "auth.user",
-    "basket",
-    "order",
-    "payment",
-    "analytics",
-    "customer",
-    "communication",
-    "wishlists",
-    "thumbnail",
-    "address.useraddress",
-    "voucher.voucherapplication",
-    "guidance.result",
-    "guidance.routinerequest",
-    "guidance.funnelevent",
-    "followups",
-]
+# Paths whose pages tell browsers and proxies not to keep them, which the page cache keeps all
+# the same: a result, by its unguessable token, is the same page for everyone holding the link.
+SHOP_PAGE_CACHE_SERVER_ONLY_PATHS = [r"^/guidance/results/"]
+# Which model writes make which pages stale: shop/pagecache/invalidation.py.
 
 # --- Security (issue 15): logins, passwords, headers, client address -----------------
 # How many proxies we run in front of the web processes (load balancer, CDN): the client's address

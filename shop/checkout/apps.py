@@ -1,5 +1,6 @@
 """Fork of oscar.apps.checkout: the payment step creates a pending order and sends the customer
-to Stripe Checkout; adds the Stripe return, cancel, resume and webhook URLs under /checkout/stripe/."""
+to Stripe Checkout; adds the Stripe return, cancel and resume URLs under /checkout/stripe/ (the
+webhook is the payment app's: shop/payment/urls.py)."""
 
 import oscar.apps.checkout.apps as apps
 from django.urls import path
@@ -16,13 +17,10 @@ class CheckoutConfig(apps.CheckoutConfig):
         self.stripe_resume_view = get_class("checkout.views", "StripeResumeView")
 
     def get_urls(self):
-        from shop.payment.views import stripe_webhook
-
         urls = super().get_urls()
         urls += [
             path("stripe/return/", self.stripe_return_view.as_view(), name="stripe-return"),
             path("stripe/cancel/", self.stripe_cancel_view.as_view(), name="stripe-cancel"),
             path("stripe/resume/", self.stripe_resume_view.as_view(), name="stripe-resume"),
-            path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
         ]
         return self.post_process_urls(urls)

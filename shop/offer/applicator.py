@@ -25,7 +25,7 @@ class Applicator(applicator.Applicator):
             offers = ConditionalOffer.objects.select_related("condition__range", "benefit__range")
             prefetch_related_objects([basket], Prefetch("vouchers__offers", offers))
         # Oscar applies a basket's code offers even when suspended: the code's Active switch
-        # (shop.voucher.services.voucher_active_set) suspends them, so leave those out.
+        # (shop.dashboard.vouchers.services.voucher_active_set) suspends them, so leave those out.
         return [o for o in super().get_basket_offers(basket, user) if not o.is_suspended]
 
     def get_site_offers(self):

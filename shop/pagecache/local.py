@@ -10,12 +10,14 @@ requests, which another process may have served.
 
 import threading
 import time
+from collections.abc import Callable
 
 MAX_PAGES = 200  # pages of a few tens of KB each; when full the copy starts again
 
 
 class LocalPages:
-    def __init__(self):
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock  # seconds; tests put a clock they move by hand
         self._lock = threading.Lock()
         self.forget()
 
@@ -29,16 +31,16 @@ class LocalPages:
         with self._lock:
             if version != self._version:
                 self._pages = {}  # before the version: a reader never pairs old pages with it
-            self._version, self._read_at = version, time.monotonic()
+            self._version, self._read_at = version, self.clock()
 
     def get(self, key: str, seconds: float) -> tuple[str, object] | None:
         """(version, page) when the version was read in the last `seconds` and the page is held
         under it, else None (ask the cache)."""
         version = self._version
-        if version is None or time.monotonic() - self._read_at >= seconds:
+        if version is None or self.clock() - self._read_at >= seconds:
             return None
         page = self._pages.get(key)
-        if page is None or time.monotonic() >= page[1]:
+        if page is None or self.clock() >= page[1]:
             return None
         return version, page[0]
 
@@ -48,7 +50,7 @@ class LocalPages:
                 return
             if len(self._pages) >= MAX_PAGES:
                 self._pages = {}
-            self._pages[key] = (entry, time.monotonic() + seconds)
+            self._pages[key] = (entry, self.clock() + seconds)
 
 
 local_pages = LocalPages()

@@ -4,9 +4,11 @@ A request goes through the page cache (pages.py) when it is a GET to a path matc
 SHOP_PAGE_CACHE_PATHS and carries no cookie but the CSRF one and those in
 SHOP_PAGE_CACHE_KEY_COOKIES (the anonymous basket, the recently-viewed history): no session, so
 no login, messages, checkout or self-check progress. Such a page depends only on the URL, those
-cookies and the data. A path in SHOP_PAGE_CACHE_STATES names a function of the request that
-knows more: it returns the name of the visitor's state when the page is the same for everyone
-in it (the self-check's next, unanswered step), or None to have the page rendered.
+cookies and the data. A path in SHOP_PAGE_CACHE_STATES names a function of the request and of the
+names of the cookies it carries beyond those (the page cache's own rule, so the app that owns
+the state imports nothing of it): it returns the name of the visitor's state when the page is
+the same for everyone in it (the self-check's next, unanswered step), or None to have the page
+rendered.
 
 Place it right after CsrfViewMiddleware: a hit skips authentication, messages and the basket.
 """
@@ -17,7 +19,7 @@ from functools import cached_property
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from shop.pagecache.pages import carries_only_key_cookies, shared_page
+from shop.pagecache.pages import carries_only_key_cookies, cookies_beyond_key, shared_page
 
 
 class PageCacheMiddleware:
@@ -46,7 +48,7 @@ class PageCacheMiddleware:
     def _state(self, request) -> str | None:
         for pattern, state in self.states:
             if pattern.match(request.path_info):
-                return state(request)
+                return state(request, cookies_beyond_key(request))
         if carries_only_key_cookies(request) and self.paths.match(request.path_info):
             return ""
         return None

@@ -9,12 +9,12 @@ placeholder instead of a CSRF token (context_processors.py), replaced by each vi
 response is stored only when the view neither touched the session, set a cookie other than
 SHOP_PAGE_CACHE_REPLAY_COOKIES (replayed as set: for the same key cookies the view sets the same
 ones), asked for a CSRF token itself, nor said it must not be stored (`no-store`/`private`),
-unless the view marked it with `server_cache_only` (kept here, never by browsers or proxies).
+unless its path is in SHOP_PAGE_CACHE_SERVER_ONLY_PATHS (kept here, never by browsers or proxies).
 """
 
 import hashlib
 import logging
-import weakref
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -44,20 +44,17 @@ _KEPT_HEADERS = {
     "referrer-policy",
 }
 _CACHEABLE_VARY = {"cookie", "accept-encoding"}
-_server_only: weakref.WeakSet[HttpResponse] = weakref.WeakSet()  # marked by server_cache_only
 
 
-def server_cache_only(response: HttpResponse) -> HttpResponse:
-    """Let the page cache keep a response that tells browsers and proxies not to (a result)."""
-    _server_only.add(response)
-    return response
+def carries_only_key_cookies(request) -> bool:
+    """No cookie but the CSRF one and those in the key: no session, so no login, messages,
+    checkout or anything else a page could show of this visitor."""
+    return not cookies_beyond_key(request)
 
 
-def carries_only_key_cookies(request, *others: str) -> bool:
-    """No cookie but the CSRF one, those in the key and `others`: no session, so no login,
-    messages, checkout or anything else a page could show of this visitor."""
-    allowed = {settings.CSRF_COOKIE_NAME, *settings.SHOP_PAGE_CACHE_KEY_COOKIES, *others}
-    return allowed.issuperset(request.COOKIES)
+def cookies_beyond_key(request) -> set[str]:
+    """The names of the request's cookies other than the CSRF one and those in the key."""
+    return set(request.COOKIES) - {settings.CSRF_COOKIE_NAME, *settings.SHOP_PAGE_CACHE_KEY_COOKIES}
 
 
 def shared_page(request, name: str, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -147,7 +144,7 @@ def _entry(request, response, csrf_pending):
     if set(response.cookies) - set(settings.SHOP_PAGE_CACHE_REPLAY_COOKIES):
         return None
     cache_control = response.get("Cache-Control", "").lower()
-    if response not in _server_only and any(
+    if not _server_only(request) and any(
         word in cache_control for word in ("private", "no-cache", "no-store")
     ):
         return None
@@ -168,6 +165,11 @@ def _entry(request, response, csrf_pending):
         for cookie, morsel in response.cookies.items()
     ]
     return response.content, headers, cookies
+
+
+def _server_only(request) -> bool:
+    """Kept here although the page tells browsers and proxies not to keep it (a result)."""
+    return any(re.match(p, request.path_info) for p in settings.SHOP_PAGE_CACHE_SERVER_ONLY_PATHS)
 
 
 def _respond(request, entry):

@@ -32,7 +32,7 @@ def version_current(key: str, found: str | None) -> str | None:
 
 def data_version_cached(name: str, compute: Callable[[], T]) -> T:
     """`compute()`'s value, kept in the cache until the data version changes (any write to a model
-    not in SHOP_PAGE_CACHE_IGNORED_MODELS) or SHOP_PAGE_CACHE_SECONDS pass; computed every time
+    listed in invalidation.py as ALL_PAGES) or SHOP_PAGE_CACHE_SECONDS pass; computed every time
     while the cache does not answer."""
     version = page_cache_version()
     if version is None:

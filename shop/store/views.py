@@ -1,7 +1,26 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.views.generic import TemplateView
 
+from guidance.selectors import cream_offer
+from shop.store import structured_data
 from shop.store.health import failing_services
+
+
+class HomeView(TemplateView):
+    """The home page: the hook from the post, the self-check and the cream (guidance's content),
+    with the shop's Organization for search engines."""
+
+    template_name = "guidance/home.html"
+
+    def get_context_data(self, **kwargs):
+        offer = cream_offer()
+        return super().get_context_data(
+            offer=offer,
+            og_image_url=offer.image_url if offer else "",
+            structured_data=structured_data.as_script(structured_data.organization_data()),
+            **kwargs,
+        )
 
 
 def healthz(request):

@@ -9,8 +9,8 @@ from django.views import View
 from oscar.apps.dashboard.vouchers import views
 from oscar.core.loading import get_model
 
+from shop.dashboard.vouchers.services import voucher_active_set
 from shop.voucher.selectors import voucher_is_on, voucher_paid_discounts, voucher_paid_usage
-from shop.voucher.services import voucher_active_set
 
 Voucher = get_model("voucher", "Voucher")
 

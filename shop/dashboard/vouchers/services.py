@@ -1,4 +1,7 @@
-"""Writes about discount codes: staff switching a code off and on."""
+"""Writes of the voucher dashboard: staff switching a code off and on.
+
+Here, not in shop.voucher: it takes the checkout's locks (shop.order.locking), and order placement
+reads shop.voucher, so shop.voucher stays below shop.order (pyproject.toml's import contracts)."""
 
 import logging
 
