@@ -481,7 +481,7 @@ FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS = env.int("FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS", def
 FOLLOWUPS_CONFIRM_LINK_DAYS = env.int("FOLLOWUPS_CONFIRM_LINK_DAYS", default=7)
 # How long the SMTP backend (shop.followups.backends.SMTPEmailBackend) waits for the reply to a
 # message body before counting it as sent without confirmation (RFC 5321 allows 10 minutes)
-FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT = env.float("FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT", default=300)
+FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT = env.float("FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT", default=300.0)
 # The mailto: half of List-Unsubscribe (default: the From address)
 FOLLOWUPS_UNSUBSCRIBE_MAILTO = env("FOLLOWUPS_UNSUBSCRIBE_MAILTO", default="")
 
