@@ -49,7 +49,8 @@ run: setup
 	@echo "              test cards 4242 4242 4242 4242 pays, 4000 0000 0000 0341 is declined, 4000 0027 6000 3184 asks for 3-D Secure"
 	@echo "  Processes:  web, Celery worker, Celery beat and the Stripe stand-in (see Procfile.dev); Ctrl-C stops them all"
 	@echo ""
-	$(BIN)/honcho -f Procfile.dev start
+	@# -e /dev/null: honcho would load .env itself; the settings read it only with DJANGO_READ_DOT_ENV_FILE=true
+	$(BIN)/honcho -e /dev/null -f Procfile.dev start
 
 superuser: setup
 	$(MANAGE) createsuperuser

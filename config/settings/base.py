@@ -1,24 +1,39 @@
-"""Settings shared by every environment; the other modules only override.
+"""Settings shared by every environment, by topic; local.py, test.py and production.py only override.
 
-Everything deployment-specific is read from the environment (see `.env.example`).
+Everything deployment-specific is read from the environment (every variable is in `.env.example`);
+an empty value counts as unset (config.env). `.env` is read only with DJANGO_READ_DOT_ENV_FILE=true.
 The defaults are the embedded ones: SQLite, a file cache, a filesystem broker.
+
+Topics, in order: paths and environment, core, apps, middleware, templates, authentication, data,
+caching, static and media, search, email, logging, then the shop's domains (Oscar and the shop,
+checkout and orders, Stripe, follow-up emails, guidance, page cache, security) and Celery last,
+which schedules their tasks.
 """
 
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import environ
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way to get its defaults)
+from oscar.defaults import (
+    OSCAR_BASKET_COOKIE_OPEN,
+    OSCAR_DASHBOARD_NAVIGATION,
+    OSCAR_RECENTLY_VIEWED_COOKIE_NAME,
+)
 
+from config.env import Env
+
+# --- Paths and environment -------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # everything the embedded default writes at run time
 VAR_DIR.mkdir(exist_ok=True)
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # optional; real environments set variables directly
+env = Env()
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    # Variables already set in the environment win over the file's lines.
+    env.read_env(BASE_DIR / ".env")
 
-# --- Core -------------------------------------------------------------------
+# --- Core ------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -35,7 +50,7 @@ TIME_ZONE = env("SHOP_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
 
-# --- Apps -------------------------------------------------------------------
+# --- Apps ------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -91,25 +106,32 @@ INSTALLED_APPS = [
     "shop.store",
     "shop.followups",
     "guidance",
+    "shop.pagecache",  # Page cache, below
 ]
 
+# --- Middleware (in request order; a response passes them bottom to top) -------------
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "shop.store.middleware.InputGuardMiddleware",  # NUL bytes, over-long query values
-    "shop.store.middleware.SecurityHeadersMiddleware",  # outside the page cache (Security)
+    "django.middleware.security.SecurityMiddleware",  # first: HTTPS redirect, HSTS
+    "shop.store.middleware.InputGuardMiddleware",  # NUL bytes, over-long query values: 400 early
+    # outside the page cache, so cached pages carry them too (Security)
+    "shop.store.middleware.SecurityHeadersMiddleware",
     "shop.store.middleware.ShopCSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before sessions and the cache
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # after CSRF (a cached page's token is a placeholder), before auth and the basket: a cached
+    # page costs no session or basket query (Page cache)
+    "shop.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
-    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "oscar.apps.basket.middleware.BasketMiddleware",  # after auth: a user's basket
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",  # on a 404 only
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
+# --- Templates -------------------------------------------------------------------
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -127,22 +149,37 @@ TEMPLATES = [
                 "oscar.core.context_processors.metadata",
                 "shop.store.context_processors.shop_details",  # footer: postal address
                 "shop.shipping.context_processors.free_shipping",  # "Add $X more for free shipping"
+                # last: it overrides csrf_token (Page cache)
+                "shop.pagecache.context_processors.csrf_placeholder",
             ],
         },
     },
 ]
 
+# --- Authentication and passwords ------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the others
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_REDIRECT_URL = "/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
-# --- Data -------------------------------------------------------------------
+# --- Data ------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections for both engines: no re-open (and, for SQLite, PRAGMAs) per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE transactions + a busy timeout: the embedded default takes
     # concurrent web/worker/beat writes without "database is locked" errors.
@@ -152,11 +189,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
-# --- Caching -----------------------------------------------------------------
+# --- Caching ---------------------------------------------------------------------
 # A cache is an optimisation: when Redis is down or hangs, pages render from the database. With
 # IGNORE_EXCEPTIONS django-redis answers a failed call as a miss (get: the default, get_many: {},
 # set/add/incr/delete: None); short socket timeouts bound a hanging Redis, and shop.store.cache then
@@ -179,7 +214,7 @@ RATELIMIT_FAIL_OPEN = True
 # is a miss later). Messages: cookie, else session (Django's FallbackStorage, the default).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# --- Static and media ---------------------------------------------------------
+# --- Static and media --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
@@ -193,25 +228,31 @@ STORAGES = {
 # only). Credentials come the way boto3 looks for them (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
 # or the machine's role). Photos are public and their names never change: plain, cacheable URLs.
 SHOP_MEDIA_BUCKET = env("SHOP_MEDIA_BUCKET", default="")
+SHOP_MEDIA_ENDPOINT_URL = env("SHOP_MEDIA_ENDPOINT_URL", default=None)
+SHOP_MEDIA_DOMAIN = env("SHOP_MEDIA_DOMAIN", default=None)
 if SHOP_MEDIA_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": SHOP_MEDIA_BUCKET,
-            "endpoint_url": env("SHOP_MEDIA_ENDPOINT_URL", default="") or None,
-            "region_name": env("SHOP_MEDIA_REGION", default="") or None,
-            "custom_domain": env("SHOP_MEDIA_DOMAIN", default="") or None,
+            "endpoint_url": SHOP_MEDIA_ENDPOINT_URL,
+            "region_name": env("SHOP_MEDIA_REGION", default=None),
+            "custom_domain": SHOP_MEDIA_DOMAIN,
             "querystring_auth": False,
             "file_overwrite": False,
             "default_acl": None,
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     }
+# Product pictures: thumbnails keep the upload's format (flat PNG artwork stays a few KB and
+# matches the page colours exactly; photos stay JPEG), JPEGs at a quality that is small on phones.
+THUMBNAIL_PRESERVE_FORMAT = True
+THUMBNAIL_QUALITY = 82
 
-# --- Search (Haystack is only used by /search/; the catalogue lists from the DB) --
+# --- Search (Haystack is only used by /search/; the catalogue lists from the DB) -------
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 
-# --- Email --------------------------------------------------------------------
+# --- Email -----------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="shop.followups.backends.OutboxEmailBackend")
 EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox")))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -220,13 +261,347 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
-ANYMAIL = {"IGNORE_UNSUPPORTED_FEATURES": False}
+# An ESP through django-anymail is settings only: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend
+# plus its keys as ANYMAIL_<SETTING> variables, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN=...
+ANYMAIL = {
+    "IGNORE_UNSUPPORTED_FEATURES": False,
+    **{
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in env.ENVIRON.items()
+        if name.startswith("ANYMAIL_")
+    },
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ReLeaf <hello@releaf.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Staff who get Django's error emails (the launch checklist asks for one).
 ADMINS = [("Staff", email) for email in env.list("DJANGO_ADMINS", default=[])]
 
-# --- Celery -------------------------------------------------------------------
+# --- Logging ---------------------------------------------------------------------
+# One line per event: time, level, logger, process, message, then the call's `extra` fields as
+# key=value (config.logging_format). Celery workers log through the same configuration
+# (config.celery_app). Refusals and provider failures carry fields, never personal data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"key_value": {"()": "config.logging_format.KeyValueFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "key_value"}},
+    # LOG_LEVEL sets everything else (Django, libraries); ours and Celery's log at INFO.
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "shop": {"level": "INFO"},
+        "guidance": {"level": "INFO"},
+        "celery": {"level": "INFO"},
+        "stripe": {"level": "WARNING"},  # stripe logs every request at INFO
+        "axes": {"level": "ERROR"},  # its lines name the account and the address
+    },
+}
+
+# --- Oscar and the shop ----------------------------------------------------------
+OSCAR_SHOP_NAME = "ReLeaf"
+OSCAR_SHOP_TAGLINE = "Foot massage for a calmer back"
+OSCAR_HOMEPAGE = "/"
+OSCAR_DEFAULT_CURRENCY = "USD"
+OSCAR_ALLOW_ANON_CHECKOUT = True
+OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
+OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+OSCAR_REQUIRED_ADDRESS_FIELDS = (
+    "first_name",
+    "last_name",
+    "line1",
+    "line4",
+    "state",
+    "postcode",
+    "country",
+)
+OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
+OSCAR_EAGER_ALERTS = False
+# Oscar's menu, with every email in one "Emails" menu (Oscar's "Email templates" moves there from
+# Content), and the guidance pages.
+OSCAR_DASHBOARD_NAVIGATION = [
+    *(
+        {
+            **item,
+            "children": [
+                c for c in item["children"] if c.get("url_name") != "dashboard:comms-list"
+            ],
+        }
+        if "children" in item
+        else item
+        for item in OSCAR_DASHBOARD_NAVIGATION
+    ),
+    {
+        "label": "Emails",
+        "icon": "fas fa-envelope",
+        "children": [
+            {
+                "label": "Order confirmation",
+                "url_name": "dashboard:comms-update",
+                "url_kwargs": {"slug": "ORDER_PLACED"},
+            },
+            {
+                "label": "Follow-up queue",
+                "url_name": "followups-dashboard:queue",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {
+                "label": "Preview every email",
+                "url_name": "followups:preview-index",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {"label": "Oscar's email templates", "url_name": "dashboard:comms-list"},
+        ],
+    },
+    {
+        "label": "Guidance",
+        "icon": "fas fa-shoe-prints",
+        "children": [
+            {
+                "label": "Funnel numbers",
+                "url_name": "guidance-dashboard:funnel",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {
+                "label": "Techniques and texts",
+                "url_name": "guidance-dashboard:content",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+            {
+                "label": "Erase a person's results",
+                "url_name": "guidance-dashboard:erase",
+                "access_fn": lambda user, *args: user.is_staff,
+            },
+        ],
+    },
+]
+
+# A fraction, e.g. 0.0725 for 7.25 %. Zero (the default) means prices carry no tax.
+SHOP_SALES_TAX_RATE = Decimal(env("SHOP_SALES_TAX_RATE", default="0"))
+SHOP_POSTAL_ADDRESS = env(
+    "SHOP_POSTAL_ADDRESS", default="ReLeaf, 100 Example Street, Springfield, IL 62701, USA"
+)
+# A shipping method's free-shipping line counts the products before discounts, so GETINFUSED
+# never makes shipping appear (Oscar counts them after). False: Oscar's rule.
+SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS = env.bool("SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS", default=True)
+# Most of one product (one size) a basket line may hold (Oscar caps only the basket's total).
+SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
+# Stock at or below this shows as "Only N left"; above it, "In stock" (never the count).
+SHOP_LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
+# Attempts at a discount code (basket form and /code/<CODE>/) per visitor session, and per client
+# address (shop.store.security.client_address), which many people may share (an office, a phone
+# network): one client cannot use up a shared address's attempts before the others' own limit.
+SHOP_CODE_RATE_LIMIT = env("SHOP_CODE_RATE_LIMIT", default="10/m")
+SHOP_CODE_RATE_LIMIT_PER_ADDRESS = env("SHOP_CODE_RATE_LIMIT_PER_ADDRESS", default="30/m")
+
+# --- Checkout and orders ----------------------------------------------------------
+# Orders exist before the customer pays on Stripe's page ("Pending payment"); one locked step
+# (shop.payment.services.order_payment_confirm) moves them on.
+SHOP_ORDER_STATUS_PENDING = "Pending payment"
+SHOP_ORDER_STATUS_PAID = "Paid"
+SHOP_ORDER_STATUS_REVIEW = "Needs review"  # paid, but not as the order says: staff decide
+SHOP_ORDER_STATUS_CANCELLED = "Cancelled"
+# Set when Stripe's charge.refunded confirms a staff refund (shop.payment.services).
+SHOP_ORDER_STATUS_PARTLY_REFUNDED = "Partly refunded"
+SHOP_ORDER_STATUS_REFUNDED = "Refunded"
+OSCAR_INITIAL_ORDER_STATUS = SHOP_ORDER_STATUS_PENDING
+OSCAR_ORDER_STATUS_PIPELINE = {
+    SHOP_ORDER_STATUS_PENDING: (
+        SHOP_ORDER_STATUS_PAID,
+        SHOP_ORDER_STATUS_REVIEW,
+        SHOP_ORDER_STATUS_CANCELLED,
+    ),
+    SHOP_ORDER_STATUS_REVIEW: (
+        SHOP_ORDER_STATUS_PAID,
+        SHOP_ORDER_STATUS_CANCELLED,
+        SHOP_ORDER_STATUS_PARTLY_REFUNDED,
+        SHOP_ORDER_STATUS_REFUNDED,
+    ),
+    SHOP_ORDER_STATUS_PAID: (
+        "Being processed",
+        "Shipped",
+        SHOP_ORDER_STATUS_PARTLY_REFUNDED,
+        SHOP_ORDER_STATUS_REFUNDED,
+    ),
+    "Being processed": ("Shipped", SHOP_ORDER_STATUS_PARTLY_REFUNDED, SHOP_ORDER_STATUS_REFUNDED),
+    "Shipped": (SHOP_ORDER_STATUS_PARTLY_REFUNDED, SHOP_ORDER_STATUS_REFUNDED),
+    # A partly refunded order may still be packed and shipped.
+    SHOP_ORDER_STATUS_PARTLY_REFUNDED: ("Being processed", "Shipped", SHOP_ORDER_STATUS_REFUNDED),
+    SHOP_ORDER_STATUS_REFUNDED: (),
+    SHOP_ORDER_STATUS_CANCELLED: (),
+}
+# A Checkout Session (and the stock and code its order holds) lives this long; Stripe's minimum.
+SHOP_CHECKOUT_SESSION_MINUTES = env.int("SHOP_CHECKOUT_SESSION_MINUTES", default=30)
+# Payment methods offered on Stripe's page (of those switched on in its dashboard). Cards only by
+# default: a delayed method (bank debits) keeps the order pending for days; the async webhooks are
+# handled.
+SHOP_STRIPE_PAYMENT_METHOD_TYPES = env.list("SHOP_STRIPE_PAYMENT_METHOD_TYPES", default=["card"])
+# Pending orders whose webhook has not come after this many minutes are checked with Stripe.
+SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int("SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
+
+# --- Stripe (shop/payment/client.py is the only module that talks to it) -------------
+# No secret key (the embedded default): the local stand-in `python -m shop.payment.standin`
+# plays Stripe on STRIPE_API_BASE, accepts the fixed key below and signs webhooks with the
+# fixed secret below. With real test or live keys the same code talks to api.stripe.com.
+STRIPE_STANDIN_SECRET_KEY = "sk_test_standin"
+STRIPE_STANDIN_WEBHOOK_SECRET = "whsec_standin_local_only_not_a_secret"
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default=STRIPE_STANDIN_WEBHOOK_SECRET)
+STRIPE_API_BASE = env(
+    "STRIPE_API_BASE",
+    default="https://api.stripe.com" if STRIPE_SECRET_KEY else "http://127.0.0.1:12111",
+).rstrip("/")
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)  # per HTTP attempt
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# All Stripe calls of one customer request together, retries included (client.deadline); keep it
+# well under GUNICORN_TIMEOUT so a hanging Stripe gives the customer a message, not a 502.
+STRIPE_REQUEST_DEADLINE_SECONDS = env.float("STRIPE_REQUEST_DEADLINE_SECONDS", default=6.0)
+# Where the stand-in POSTs its signed events (only the stand-in reads this).
+STRIPE_STANDIN_WEBHOOK_URL = env(
+    "STRIPE_STANDIN_WEBHOOK_URL", default="http://127.0.0.1:8000/checkout/stripe/webhook/"
+)
+
+# --- Follow-up emails (shop.followups) ----------------------------------------------
+# Planned emails are database rows; beat runs the dispatcher every few seconds, which claims due
+# rows and hands them to the send task. Delays are counted from the request or the order.
+FOLLOWUPS_DISPATCH_INTERVAL = env.float("FOLLOWUPS_DISPATCH_INTERVAL", default=10.0)  # seconds
+FOLLOWUPS_DISPATCH_BATCH = 500  # rows claimed per query
+FOLLOWUPS_SEND_CHUNK = 200  # rows per send task (one SMTP connection, one rendering per kind)
+FOLLOWUPS_TIPS_DAYS = env.list("FOLLOWUPS_TIPS_DAYS", cast=int, default=[3, 7, 14])
+FOLLOWUPS_ORDER_DAYS = env.list("FOLLOWUPS_ORDER_DAYS", cast=int, default=[3, 21])
+# Marketing emails go out between these local hours (the person's time zone, else the shop's)
+FOLLOWUPS_SEND_HOURS = env.list("FOLLOWUPS_SEND_HOURS", cast=int, default=[9, 20])
+FOLLOWUPS_MIN_HOURS_BETWEEN = env.float("FOLLOWUPS_MIN_HOURS_BETWEEN", default=20.0)
+FOLLOWUPS_MAX_ATTEMPTS = env.int("FOLLOWUPS_MAX_ATTEMPTS", default=5)
+FOLLOWUPS_RETRY_BASE_SECONDS = env.int("FOLLOWUPS_RETRY_BASE_SECONDS", default=120)  # doubles
+# A row claimed or being sent longer than this is taken back (its worker died); longer than one
+# message's SMTP conversation (shop.followups.services' docstring)
+FOLLOWUPS_LEASE_SECONDS = env.int("FOLLOWUPS_LEASE_SECONDS", default=600)
+# Lifetimes of the links in emails (shop.followups.tokens): unsubscribe links keep working for
+# at least a year (mailbox providers expect it), consent-confirmation links for days.
+FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS = env.int("FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS", default=730)
+FOLLOWUPS_CONFIRM_LINK_DAYS = env.int("FOLLOWUPS_CONFIRM_LINK_DAYS", default=7)
+# How long the SMTP backend (shop.followups.backends.SMTPEmailBackend) waits for the reply to a
+# message body before counting it as sent without confirmation (RFC 5321 allows 10 minutes)
+FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT = env.float("FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT", default=300.0)
+# The mailto: half of List-Unsubscribe (default: the From address)
+FOLLOWUPS_UNSUBSCRIBE_MAILTO = env("FOLLOWUPS_UNSUBSCRIBE_MAILTO", default="")
+
+# --- Guidance funnel (self-check, results, techniques) ---------------------------------
+# Results (and their routine requests) older than this are purged by a beat task (Celery, below).
+GUIDANCE_RESULT_RETENTION_DAYS = env.int("GUIDANCE_RESULT_RETENTION_DAYS", default=365)
+# An order counts for the buyer's latest self-check result at most this many days old.
+GUIDANCE_ATTRIBUTION_DAYS = env.int("GUIDANCE_ATTRIBUTION_DAYS", default=30)
+# The self-check's funnel events are written in batches this often (guidance.batch); 0: each in
+# its own request.
+FUNNEL_BATCH_SECONDS = env.float("FUNNEL_BATCH_SECONDS", default=1.0)
+
+# --- Page cache (shop/pagecache/) --------------------------------------------------
+# GET pages for visitors without a session come from the cache, keyed by URL, basket and history
+# cookie; a write to a model listed in shop/pagecache/invalidation.py invalidates them all at
+# once, a basket's writes its own pages. Its app, middleware and context processor are in the
+# lists above.
+# Seconds a cached page lives at most (a backstop: writes invalidate at once); 0 turns it off.
+SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
+# How long a process serves the pages it holds before asking the cache whether the data changed
+# (shop/pagecache/local.py): an edit shows in other processes within this time. 0: always ask.
+SHOP_PAGE_CACHE_LOCAL_SECONDS = env.float("SHOP_PAGE_CACHE_LOCAL_SECONDS", default=1.0)
+# Paths whose GET pages may be cached (the middleware still refuses any response that touched the
+# session, set a cookie, embedded a CSRF token itself or said no-cache/private).
+SHOP_PAGE_CACHE_PATHS = [
+    r"^/$",
+    r"^/catalogue/",
+    r"^/basket/$",
+    r"^/checkout/$",  # the first page, for a guest who has not given an email yet
+    r"^/guidance/techniques/",
+    r"^/guidance/results/",
+]
+# Paths whose pages a function of the request may share among visitors in the same state (its
+# name for the state, or None to render the page): the self-check's next, unanswered step.
+SHOP_PAGE_CACHE_STATES = {
+    r"^/guidance/self-check/[\w-]+/$": "guidance.session.self_check_page_state",
+}
+# The only cookies (besides CSRF's) a cacheable request may carry; their values are in the key.
+SHOP_PAGE_CACHE_KEY_COOKIES = [OSCAR_BASKET_COOKIE_OPEN, OSCAR_RECENTLY_VIEWED_COOKIE_NAME]
+# Cookies a cached page may set, replayed as the view set them (the same for the same key).
+SHOP_PAGE_CACHE_REPLAY_COOKIES = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]
+# Paths whose pages tell browsers and proxies not to keep them, which the page cache keeps all
+# the same: a result, by its unguessable token, is the same page for everyone holding the link.
+SHOP_PAGE_CACHE_SERVER_ONLY_PATHS = [r"^/guidance/results/"]
+# Which model writes make which pages stale: shop/pagecache/invalidation.py.
+
+# --- Security: logins, headers, client address ---------------------------------------
+# Production adds HTTPS-only cookies, redirects and HSTS (production.py).
+# How many proxies we run in front of the web processes (load balancer, CDN): the client's address
+# is the one the outermost of them saw (shop.store.security.client_address). 0: REMOTE_ADDR.
+SHOP_TRUSTED_PROXY_COUNT = env.int("SHOP_TRUSTED_PROXY_COUNT", default=0)
+# Django's admin lives at this path (cookiecutter-django's variable name).
+DJANGO_ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
+# django-axes: the customer, dashboard and admin logins all go through authenticate(). A login is
+# refused for the cool-off after SHOP_LOGIN_FAILURE_LIMIT failures for that account, or from that
+# client address, whichever comes first (a spray of passwords over many accounts from one address,
+# or one account from many addresses). A success resets the account's count.
+AXES_FAILURE_LIMIT = env.int("SHOP_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SHOP_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "shop.store.security.client_address"
+AXES_LOCKOUT_CALLABLE = "shop.store.security.login_lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (who signed in when, from where)
+AXES_VERBOSE = False  # its lines name the account and address; ours (shop.store.security) do not
+AXES_SENSITIVE_PARAMETERS = ["password", "login-password", "new_password1", "new_password2"]
+# Registration answers alike for a new and a known email: both get "check your inbox" (shop.customer).
+SHOP_REGISTRATION_RATE_LIMIT = env("SHOP_REGISTRATION_RATE_LIMIT", default="5/h")
+# Email change: the link sent to the new address works this long.
+SHOP_EMAIL_CHANGE_LINK_HOURS = 24
+
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own). Customer pages run only our
+# own script files: no inline script, nothing from another host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],  # + the payment page's origin (shop.store.middleware)
+        "frame-ancestors": ["'none'"],
+    }
+}
+if SHOP_MEDIA_BUCKET:  # uploaded product photos come from the bucket's host
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"https://{SHOP_MEDIA_DOMAIN}"
+        if SHOP_MEDIA_DOMAIN
+        else SHOP_MEDIA_ENDPOINT_URL or f"https://{SHOP_MEDIA_BUCKET}.s3.amazonaws.com"
+    )
+# The dashboard and the admin: Oscar's dashboard templates run inline scripts (its init calls in
+# `onbodyload`, widgets' settings) and inline styles (TinyMCE, select2), which carry no nonce. Only
+# staff reach these pages after logging in; everything still loads from our own origin.
+# Regexes; the staff login page itself has no script (templates/oscar/dashboard/login.html).
+SHOP_CSP_STAFF_PATHS = [r"^/dashboard/(?!login/)", f"^/{DJANGO_ADMIN_URL}"]
+SHOP_CSP_STAFF_UPDATE = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
+}
+# Nothing in the shop uses these browser features.
+SHOP_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# Pages that show a basket, an address or an order: `Cache-Control: private, no-store`.
+SHOP_PRIVATE_PATHS = [
+    r"^/basket/",
+    r"^/checkout/",
+    r"^/accounts/",
+    r"^/dashboard/",
+    f"^/{DJANGO_ADMIN_URL}",
+]
+# A query-string value longer than this is a 400 (no page takes one; Oscar's search has 255).
+SHOP_MAX_QUERY_VALUE_LENGTH = 2000
+
+# --- Celery (config/celery_app.py reads every CELERY_* setting) ------------------------
 # Embedded default: kombu's filesystem transport works across processes without a server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
@@ -268,370 +643,39 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Time limits (prefork workers): at the soft limit the task gets SoftTimeLimitExceeded (its
+# transaction rolls back), at the hard limit the worker process is killed and replaced. Every
+# task is idempotent, so the next run (beat's, or a redelivery) finishes the work. A task that
+# legitimately needs longer says so below.
+CELERY_TASK_SOFT_TIME_LIMIT = 60  # seconds
+CELERY_TASK_TIME_LIMIT = 90
+CELERY_TASK_ANNOTATIONS = {
+    # One Stripe call per late order, each up to STRIPE_TIMEOUT_SECONDS per attempt: a backlog
+    # after an outage takes minutes.
+    "shop.payment.reconcile": {"soft_time_limit": 300, "time_limit": 330},
+    # A chunk's queued rows are taken back after FOLLOWUPS_LEASE_SECONDS, and its last row's SMTP
+    # conversation is shorter than the lease: a send still running after two leases is stuck. Its
+    # kill is the crash the follow-ups design already survives (shop.followups.services).
+    "followups.send": {
+        "soft_time_limit": 2 * FOLLOWUPS_LEASE_SECONDS,
+        "time_limit": 2 * FOLLOWUPS_LEASE_SECONDS + 30,
+    },
+    # One transaction over every expired result: the first run after a long pause is large.
+    "guidance.purge_expired_results": {"soft_time_limit": 600, "time_limit": 630},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
-
-# --- Oscar and the shop -------------------------------------------------------
-OSCAR_SHOP_NAME = "ReLeaf"
-OSCAR_SHOP_TAGLINE = "Foot massage for a calmer back"
-OSCAR_HOMEPAGE = "/"
-OSCAR_DEFAULT_CURRENCY = "USD"
-OSCAR_ALLOW_ANON_CHECKOUT = True
-OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
-OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
-OSCAR_REQUIRED_ADDRESS_FIELDS = (
-    "first_name",
-    "last_name",
-    "line1",
-    "line4",
-    "state",
-    "postcode",
-    "country",
-)
-OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
-OSCAR_EAGER_ALERTS = False
-
-# A fraction, e.g. 0.0725 for 7.25 %. Zero (the default) means prices carry no tax.
-SHOP_SALES_TAX_RATE = Decimal(env("SHOP_SALES_TAX_RATE", default="0"))
-SHOP_POSTAL_ADDRESS = env(
-    "SHOP_POSTAL_ADDRESS", default="ReLeaf, 100 Example Street, Springfield, IL 62701, USA"
-)
-
-# --- Follow-up emails (shop.followups) -----------------------------------------
-# Planned emails are database rows; beat runs the dispatcher every few seconds, which claims due
-# rows and hands them to the send task. Delays are counted from the request or the order.
-FOLLOWUPS_DISPATCH_INTERVAL = env.float("FOLLOWUPS_DISPATCH_INTERVAL", default=10.0)  # seconds
-FOLLOWUPS_DISPATCH_BATCH = 500  # rows claimed per query
-FOLLOWUPS_SEND_CHUNK = 200  # rows per send task (one SMTP connection, one rendering per kind)
-FOLLOWUPS_TIPS_DAYS = env.list("FOLLOWUPS_TIPS_DAYS", cast=int, default=[3, 7, 14])
-FOLLOWUPS_ORDER_DAYS = env.list("FOLLOWUPS_ORDER_DAYS", cast=int, default=[3, 21])
-# Marketing emails go out between these local hours (the person's time zone, else the shop's)
-FOLLOWUPS_SEND_HOURS = env.list("FOLLOWUPS_SEND_HOURS", cast=int, default=[9, 20])
-FOLLOWUPS_MIN_HOURS_BETWEEN = env.float("FOLLOWUPS_MIN_HOURS_BETWEEN", default=20.0)
-FOLLOWUPS_MAX_ATTEMPTS = env.int("FOLLOWUPS_MAX_ATTEMPTS", default=5)
-FOLLOWUPS_RETRY_BASE_SECONDS = env.int("FOLLOWUPS_RETRY_BASE_SECONDS", default=120)  # doubles
-# A row claimed or being sent longer than this is taken back (its worker died); longer than one
-# message's SMTP conversation (shop.followups.services' docstring)
-FOLLOWUPS_LEASE_SECONDS = env.int("FOLLOWUPS_LEASE_SECONDS", default=600)
-# Lifetimes of the links in emails (shop.followups.tokens): unsubscribe links keep working for
-# at least a year (mailbox providers expect it), consent-confirmation links for days.
-FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS = env.int("FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS", default=730)
-FOLLOWUPS_CONFIRM_LINK_DAYS = env.int("FOLLOWUPS_CONFIRM_LINK_DAYS", default=7)
-# How long the SMTP backend (shop.followups.backends.SMTPEmailBackend) waits for the reply to a
-# message body before counting it as sent without confirmation (RFC 5321 allows 10 minutes)
-FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT = env.float("FOLLOWUPS_SMTP_FINAL_REPLY_TIMEOUT", default=300)
-# The mailto: half of List-Unsubscribe (default: the From address)
-FOLLOWUPS_UNSUBSCRIBE_MAILTO = env("FOLLOWUPS_UNSUBSCRIBE_MAILTO", default="")
-# An ESP through django-anymail is settings only: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend
-# plus its keys as ANYMAIL_<SETTING> variables, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN=...
-ANYMAIL.update(
-    {
-        name.removeprefix("ANYMAIL_"): value
-        for name, value in env.ENVIRON.items()
-        if name.startswith("ANYMAIL_")
-    }
-)
-CELERY_BEAT_SCHEDULE["followups-dispatch"] = {
-    "task": "followups.dispatch",
-    "schedule": FOLLOWUPS_DISPATCH_INTERVAL,
-    "options": {"expires": FOLLOWUPS_DISPATCH_INTERVAL * 3},
-}
-# Every email in one "Emails" menu: Oscar's "Email templates" moves here from Content.
-OSCAR_DASHBOARD_NAVIGATION = [
-    {
-        **item,
-        "children": [c for c in item["children"] if c.get("url_name") != "dashboard:comms-list"],
-    }
-    if "children" in item
-    else item
-    for item in OSCAR_DASHBOARD_NAVIGATION  # noqa: F405  (from oscar.defaults)
-]
-OSCAR_DASHBOARD_NAVIGATION += [
-    {
-        "label": "Emails",
-        "icon": "fas fa-envelope",
-        "children": [
-            {
-                "label": "Order confirmation",
-                "url_name": "dashboard:comms-update",
-                "url_kwargs": {"slug": "ORDER_PLACED"},
-            },
-            {
-                "label": "Follow-up queue",
-                "url_name": "followups-dashboard:queue",
-                "access_fn": lambda user, *args: user.is_staff,
-            },
-            {
-                "label": "Preview every email",
-                "url_name": "followups:preview-index",
-                "access_fn": lambda user, *args: user.is_staff,
-            },
-            {"label": "Oscar's email templates", "url_name": "dashboard:comms-list"},
-        ],
+CELERY_BEAT_SCHEDULE = {
+    "followups-dispatch": {
+        "task": "followups.dispatch",
+        "schedule": FOLLOWUPS_DISPATCH_INTERVAL,
+        "options": {"expires": FOLLOWUPS_DISPATCH_INTERVAL * 3},
     },
-]
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
-
-# --- Guidance funnel (self-check, results, techniques) --------------------------
-# Results (and their routine requests) older than this are purged by the beat task below.
-GUIDANCE_RESULT_RETENTION_DAYS = env.int("GUIDANCE_RESULT_RETENTION_DAYS", default=365)
-# An order counts for the buyer's latest self-check result at most this many days old.
-GUIDANCE_ATTRIBUTION_DAYS = env.int("GUIDANCE_ATTRIBUTION_DAYS", default=30)
-# The self-check's funnel events are written in batches this often (guidance.batch); 0: each in
-# its own request.
-FUNNEL_BATCH_SECONDS = env.float("FUNNEL_BATCH_SECONDS", default=1.0)
-CELERY_BEAT_SCHEDULE["guidance-purge-expired-results"] = {
-    "task": "guidance.purge_expired_results",
-    "schedule": 6 * 60 * 60,  # seconds; the task is idempotent, so often is harmless
-}
-OSCAR_DASHBOARD_NAVIGATION = [
-    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405  (from oscar.defaults)
-    {
-        "label": "Guidance",
-        "icon": "fas fa-shoe-prints",
-        "children": [
-            {
-                "label": "Funnel numbers",
-                "url_name": "guidance-dashboard:funnel",
-                "access_fn": lambda user, *args: user.is_staff,
-            },
-            {
-                "label": "Techniques and texts",
-                "url_name": "guidance-dashboard:content",
-                "access_fn": lambda user, *args: user.is_staff,
-            },
-            {
-                "label": "Erase a person's results",
-                "url_name": "guidance-dashboard:erase",
-                "access_fn": lambda user, *args: user.is_staff,
-            },
-        ],
+    "guidance-purge-expired-results": {
+        "task": "guidance.purge_expired_results",
+        "schedule": 6 * 60 * 60,  # seconds; the task is idempotent, so often is harmless
     },
-]
-
-# --- Stripe (shop/payment/client.py is the only module that talks to it) ----------
-# No secret key (the embedded default): the local stand-in `python -m shop.payment.standin`
-# plays Stripe on STRIPE_API_BASE, accepts the fixed key below and signs webhooks with the
-# fixed secret below. With real test or live keys the same code talks to api.stripe.com.
-STRIPE_STANDIN_SECRET_KEY = "sk_test_standin"
-STRIPE_STANDIN_WEBHOOK_SECRET = "whsec_standin_local_only_not_a_secret"
-STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
-# `or`: an empty line copied from .env.example means "the default", not "empty".
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="") or STRIPE_STANDIN_WEBHOOK_SECRET
-STRIPE_API_BASE = (
-    env("STRIPE_API_BASE", default="")
-    or ("https://api.stripe.com" if STRIPE_SECRET_KEY else "http://127.0.0.1:12111")
-).rstrip("/")
-STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)  # per HTTP attempt
-STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
-# All Stripe calls of one customer request together, retries included (client.deadline); keep it
-# well under GUNICORN_TIMEOUT so a hanging Stripe gives the customer a message, not a 502.
-STRIPE_REQUEST_DEADLINE_SECONDS = env.float("STRIPE_REQUEST_DEADLINE_SECONDS", default=6.0)
-# Where the stand-in POSTs its signed events (only the stand-in reads this).
-STRIPE_STANDIN_WEBHOOK_URL = env(
-    "STRIPE_STANDIN_WEBHOOK_URL", default="http://127.0.0.1:8000/checkout/stripe/webhook/"
-)
-LOGGING["loggers"] = {"stripe": {"level": "WARNING"}}  # stripe logs every request at INFO
-
-# --- Shop front (design system, issue 6) -------------------------------------------
-# Product pictures: thumbnails keep the upload's format (flat PNG artwork stays a few KB and
-# matches the page colours exactly; photos stay JPEG), JPEGs at a quality that is small on phones.
-THUMBNAIL_PRESERVE_FORMAT = True
-THUMBNAIL_QUALITY = 82
-
-# --- Checkout: discount codes, Stripe Checkout orders -----------------------------
-# A shipping method's free-shipping line counts the products before discounts, so GETINFUSED
-# never makes shipping appear (Oscar counts them after). False: Oscar's rule.
-SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS = env.bool("SHOP_FREE_SHIPPING_BEFORE_DISCOUNTS", default=True)
-# Most of one product (one size) a basket line may hold (Oscar caps only the basket's total).
-SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=10)
-# Stock at or below this shows as "Only N left"; above it, "In stock" (never the count).
-SHOP_LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
-# Attempts at a discount code (basket form and /code/<CODE>/) per visitor session, and per client
-# address (shop.store.security.client_address), which many people may share (an office, a phone
-# network): one client cannot use up a shared address's attempts before the others' own limit.
-SHOP_CODE_RATE_LIMIT = env("SHOP_CODE_RATE_LIMIT", default="10/m")
-SHOP_CODE_RATE_LIMIT_PER_ADDRESS = env("SHOP_CODE_RATE_LIMIT_PER_ADDRESS", default="30/m")
-# Orders exist before the customer pays on Stripe's page ("Pending payment"); one locked step
-# (shop.payment.services.order_payment_confirm) moves them on.
-SHOP_ORDER_STATUS_PENDING = "Pending payment"
-SHOP_ORDER_STATUS_PAID = "Paid"
-SHOP_ORDER_STATUS_REVIEW = "Needs review"  # paid, but not as the order says: staff decide
-SHOP_ORDER_STATUS_CANCELLED = "Cancelled"
-# Set when Stripe's charge.refunded confirms a staff refund (shop.payment.services).
-SHOP_ORDER_STATUS_PARTLY_REFUNDED = "Partly refunded"
-SHOP_ORDER_STATUS_REFUNDED = "Refunded"
-OSCAR_INITIAL_ORDER_STATUS = SHOP_ORDER_STATUS_PENDING
-OSCAR_ORDER_STATUS_PIPELINE = {
-    SHOP_ORDER_STATUS_PENDING: (
-        SHOP_ORDER_STATUS_PAID,
-        SHOP_ORDER_STATUS_REVIEW,
-        SHOP_ORDER_STATUS_CANCELLED,
-    ),
-    SHOP_ORDER_STATUS_REVIEW: (
-        SHOP_ORDER_STATUS_PAID,
-        SHOP_ORDER_STATUS_CANCELLED,
-        SHOP_ORDER_STATUS_PARTLY_REFUNDED,
-        SHOP_ORDER_STATUS_REFUNDED,
-    ),
-    SHOP_ORDER_STATUS_PAID: (
-        "Being processed",
-        "Shipped",
-        SHOP_ORDER_STATUS_PARTLY_REFUNDED,
-        SHOP_ORDER_STATUS_REFUNDED,
-    ),
-    "Being processed": ("Shipped", SHOP_ORDER_STATUS_PARTLY_REFUNDED, SHOP_ORDER_STATUS_REFUNDED),
-    "Shipped": (SHOP_ORDER_STATUS_PARTLY_REFUNDED, SHOP_ORDER_STATUS_REFUNDED),
-    # A partly refunded order may still be packed and shipped.
-    SHOP_ORDER_STATUS_PARTLY_REFUNDED: ("Being processed", "Shipped", SHOP_ORDER_STATUS_REFUNDED),
-    SHOP_ORDER_STATUS_REFUNDED: (),
-    SHOP_ORDER_STATUS_CANCELLED: (),
-}
-# A Checkout Session (and the stock and code its order holds) lives this long; Stripe's minimum.
-SHOP_CHECKOUT_SESSION_MINUTES = env.int("SHOP_CHECKOUT_SESSION_MINUTES", default=30)
-# Payment methods offered on Stripe's page (of those switched on in its dashboard). Cards only by
-# default: a delayed method (bank debits) keeps the order pending for days; the async webhooks are
-# handled. An empty value means the default, like every variable here.
-SHOP_STRIPE_PAYMENT_METHOD_TYPES = env.list("SHOP_STRIPE_PAYMENT_METHOD_TYPES", default=[]) or [
-    "card"
-]
-# Pending orders whose webhook has not come after this many minutes are checked with Stripe.
-SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int("SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
-CELERY_BEAT_SCHEDULE["shop-payment-reconcile"] = {
-    "task": "shop.payment.reconcile",
-    "schedule": 60,  # seconds; idempotent (shop.payment.services: failure rules)
-}
-# --- Performance (issue 7): persistent SQLite connections, page cache ---------------
-# SQLite keeps its connection too (PostgreSQL's above): no re-open and PRAGMAs per request.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
-
-# GET pages for visitors without a session come from the cache, keyed by URL, basket and history
-# cookie; a write to a model listed in shop/pagecache/invalidation.py invalidates them all at
-# once, a basket's writes its own pages.
-INSTALLED_APPS += ["shop.pagecache"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
-    "shop.pagecache.middleware.PageCacheMiddleware",
-)
-TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # last: it overrides csrf_token
-    "shop.pagecache.context_processors.csrf_placeholder"
-)
-# Seconds a cached page lives at most (a backstop: writes invalidate at once); 0 turns it off.
-SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
-# How long a process serves the pages it holds before asking the cache whether the data changed
-# (shop/pagecache/local.py): an edit shows in other processes within this time. 0: always ask.
-SHOP_PAGE_CACHE_LOCAL_SECONDS = env.float("SHOP_PAGE_CACHE_LOCAL_SECONDS", default=1.0)
-# Paths whose GET pages may be cached (the middleware still refuses any response that touched the
-# session, set a cookie, embedded a CSRF token itself or said no-cache/private).
-SHOP_PAGE_CACHE_PATHS = [
-    r"^/$",
-    r"^/catalogue/",
-    r"^/basket/$",
-    r"^/checkout/$",  # the first page, for a guest who has not given an email yet
-    r"^/guidance/techniques/",
-    r"^/guidance/results/",
-]
-# Paths whose pages a function of the request may share among visitors in the same state (its
-# name for the state, or None to render the page): the self-check's next, unanswered step.
-SHOP_PAGE_CACHE_STATES = {
-    r"^/guidance/self-check/[\w-]+/$": "guidance.session.self_check_page_state",
-}
-# The only cookies (besides CSRF's) a cacheable request may carry; their values are in the key.
-SHOP_PAGE_CACHE_KEY_COOKIES = [OSCAR_BASKET_COOKIE_OPEN, OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
-# Cookies a cached page may set, replayed as the view set them (the same for the same key).
-SHOP_PAGE_CACHE_REPLAY_COOKIES = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
-# Paths whose pages tell browsers and proxies not to keep them, which the page cache keeps all
-# the same: a result, by its unguessable token, is the same page for everyone holding the link.
-SHOP_PAGE_CACHE_SERVER_ONLY_PATHS = [r"^/guidance/results/"]
-# Which model writes make which pages stale: shop/pagecache/invalidation.py.
-
-# --- Security (issue 15): logins, passwords, headers, client address -----------------
-# How many proxies we run in front of the web processes (load balancer, CDN): the client's address
-# is the one the outermost of them saw (shop.store.security.client_address). 0: REMOTE_ADDR.
-SHOP_TRUSTED_PROXY_COUNT = env.int("SHOP_TRUSTED_PROXY_COUNT", default=0)
-# Django's admin lives at this path (cookiecutter-django's variable name).
-DJANGO_ADMIN_URL = env("DJANGO_ADMIN_URL", default="") or "admin/"
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+    "shop-payment-reconcile": {
+        "task": "shop.payment.reconcile",
+        "schedule": 60,  # seconds; idempotent (shop.payment.services: failure rules)
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-# django-axes: the customer, dashboard and admin logins all go through authenticate(). A login is
-# refused for the cool-off after SHOP_LOGIN_FAILURE_LIMIT failures for that account, or from that
-# client address, whichever comes first (a spray of passwords over many accounts from one address,
-# or one account from many addresses). A success resets the account's count.
-AXES_FAILURE_LIMIT = env.int("SHOP_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("SHOP_LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "shop.store.security.client_address"
-AXES_LOCKOUT_CALLABLE = "shop.store.security.login_lockout_response"
-AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (who signed in when, from where)
-AXES_VERBOSE = False  # its lines name the account and address; ours (shop.store.security) do not
-AXES_SENSITIVE_PARAMETERS = ["password", "login-password", "new_password1", "new_password2"]
-# Registration answers alike for a new and a known email: both get "check your inbox" (shop.customer).
-SHOP_REGISTRATION_RATE_LIMIT = env("SHOP_REGISTRATION_RATE_LIMIT", default="5/h")
-# Email change: the link sent to the new address works this long.
-SHOP_EMAIL_CHANGE_LINK_HOURS = 24
-
-# Content-Security-Policy (django-csp; Django 5.2 has none of its own). Customer pages run only our
-# own script files: no inline script, nothing from another host.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],  # + the payment page's origin (shop.store.middleware)
-        "frame-ancestors": ["'none'"],
-    }
 }
-if SHOP_MEDIA_BUCKET:  # uploaded product photos come from the bucket's host
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
-        f"https://{env('SHOP_MEDIA_DOMAIN', default='')}"
-        if env("SHOP_MEDIA_DOMAIN", default="")
-        else env("SHOP_MEDIA_ENDPOINT_URL", default="")
-        or f"https://{SHOP_MEDIA_BUCKET}.s3.amazonaws.com"
-    )
-# The dashboard and the admin: Oscar's dashboard templates run inline scripts (its init calls in
-# `onbodyload`, widgets' settings) and inline styles (TinyMCE, select2), which carry no nonce. Only
-# staff reach these pages after logging in; everything still loads from our own origin.
-# Regexes; the staff login page itself has no script (templates/oscar/dashboard/login.html).
-SHOP_CSP_STAFF_PATHS = [r"^/dashboard/(?!login/)", f"^/{DJANGO_ADMIN_URL}"]
-SHOP_CSP_STAFF_UPDATE = {
-    "script-src": ["'unsafe-inline'"],
-    "style-src": ["'unsafe-inline'"],
-    "img-src": ["blob:"],
-}
-# Nothing in the shop uses these browser features.
-SHOP_PERMISSIONS_POLICY = (
-    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
-    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
-)
-# Pages that show a basket, an address or an order: `Cache-Control: private, no-store`.
-SHOP_PRIVATE_PATHS = [
-    r"^/basket/",
-    r"^/checkout/",
-    r"^/accounts/",
-    r"^/dashboard/",
-    f"^/{DJANGO_ADMIN_URL}",
-]
-# A query-string value longer than this is a 400 (no page takes one; Oscar's search has 255).
-SHOP_MAX_QUERY_VALUE_LENGTH = 2000
-LOGGING["loggers"]["axes"] = {"level": "ERROR"}  # its lines name the account and the address

@@ -22,6 +22,7 @@ import contextlib
 import contextvars
 import functools
 import json
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 # Stripe counts these currencies in whole units (https://docs.stripe.com/currencies#zero-decimal).
 ZERO_DECIMAL_CURRENCIES = frozenset(
@@ -229,7 +232,21 @@ def _client() -> stripe.StripeClient:
     )
 
 
-def _provider_error(exc: stripe.StripeError) -> PaymentProviderError:
+def _provider_error(exc: stripe.StripeError, *, call: str) -> PaymentProviderError:
+    """Log the failed call (one line per call, retries included) and wrap it for the caller.
+
+    The line carries Stripe's status, code and request id, never its message, which may quote
+    what was sent (an email address)."""
+    logger.warning(
+        "stripe call failed",
+        extra={
+            "call": call,
+            "error": exc.__class__.__name__,
+            "http_status": exc.http_status,
+            "code": exc.code,
+            "request_id": exc.request_id,
+        },
+    )
     message = exc.user_message or str(exc) or exc.__class__.__name__
     return PaymentProviderError(message, http_status=exc.http_status, code=exc.code)
 
@@ -292,7 +309,7 @@ def checkout_session_create(
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise _provider_error(exc, call="checkout_session_create") from exc
     return CheckoutSession.from_stripe_data(_data(session))
 
 
@@ -300,7 +317,7 @@ def checkout_session_retrieve(*, session_id: str) -> CheckoutSession:
     try:
         session = _client().v1.checkout.sessions.retrieve(session_id)
     except stripe.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise _provider_error(exc, call="checkout_session_retrieve") from exc
     return CheckoutSession.from_stripe_data(_data(session))
 
 
@@ -309,7 +326,7 @@ def checkout_session_expire(*, session_id: str) -> CheckoutSession:
     try:
         session = _client().v1.checkout.sessions.expire(session_id)
     except stripe.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise _provider_error(exc, call="checkout_session_expire") from exc
     return CheckoutSession.from_stripe_data(_data(session))
 
 
@@ -335,9 +352,13 @@ def refund_create(
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise _provider_error(exc, call="refund_create") from exc
     result = Refund.from_stripe_data(_data(refund))
     if result.currency != currency.lower():
+        logger.warning(
+            "stripe call failed",
+            extra={"call": "refund_create", "error": "currency_mismatch", "refund": result.id},
+        )
         raise PaymentProviderError(
             f"Refund {result.id} is in {result.currency}, expected {currency.lower()}"
         )

@@ -16,16 +16,23 @@ logger = logging.getLogger(__name__)
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
+    signature = request.headers.get("Stripe-Signature", "")
     try:
-        event = client.webhook_event_construct(
-            payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
-        )
-    except client.EventUnreadable as exc:
-        logger.warning("Webhook refused: %s", exc, extra={"reason": "unreadable"})
-        return HttpResponseBadRequest("bad event")
+        event = client.webhook_event_construct(payload=request.body, signature_header=signature)
     except client.SignatureError as exc:
-        logger.warning("Webhook refused: %s", exc, extra={"reason": "signature"})
-        return HttpResponseBadRequest("bad signature")
+        # EventUnreadable: signed, but a field we cannot read or store; else the signature (or
+        # its timestamp) does not verify. Neither message quotes the payload.
+        reason = "unreadable" if isinstance(exc, client.EventUnreadable) else "signature"
+        logger.warning(
+            "webhook refused",
+            extra={
+                "reason": reason,
+                "error": str(exc),
+                "payload_bytes": len(request.body),
+                "signature_header": bool(signature),
+            },
+        )
+        return HttpResponseBadRequest("bad event" if reason == "unreadable" else "bad signature")
     try:
         with client.deadline(settings.STRIPE_REQUEST_DEADLINE_SECONDS):  # a late refund
             handled = webhook_event_handle(event=event)

@@ -1,6 +1,7 @@
 """GETINFUSED through the basket form and the /code/<CODE>/ link."""
 
 import datetime
+import logging
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from config.logging_format import KeyValueFormatter
 from shop.basket.views import RATE_LIMITED_MESSAGE
 from shop.voucher.selectors import CODE_REFUSED_MESSAGE
 from tests.helpers.checkout import discount_of, messages_of, open_basket
@@ -121,6 +123,35 @@ def test_attempts_are_rate_limited_with_a_message(client, small_jar, settings):
     assert open_basket().vouchers.count() == 0
     response = client.get("/code/GETINFUSED/")
     assert (response.status_code, messages_of(response)[-1]) == (429, RATE_LIMITED_MESSAGE)
+
+
+def test_a_rate_limited_attempt_is_one_line_without_the_address(small_jar, settings, caplog):
+    settings.SHOP_CODE_RATE_LIMIT = "2/m"
+    visitor = Client(REMOTE_ADDR="203.0.113.7")
+    add(visitor, small_jar)
+    with caplog.at_level(logging.INFO, logger="shop.basket"):
+        statuses = [enter_code(visitor, f"WRONG{i}").status_code for i in range(3)]
+    assert statuses == [200, 200, 429]
+    [line] = [r for r in caplog.records if r.name == "shop.basket.services"]
+    assert (line.levelname, line.getMessage(), line.rate_limit_group, line.by) == (
+        "WARNING",
+        "code rate limit: attempt refused",
+        "shop-code",
+        "visitor",
+    )
+    assert 1 <= line.retry_after <= 60
+    text = KeyValueFormatter().format(line)
+    assert "203.0.113" not in text
+    assert visitor.session.session_key not in text
+
+
+def test_an_address_over_its_limit_is_logged_by_address(small_jar, settings, caplog):
+    settings.SHOP_CODE_RATE_LIMIT_PER_ADDRESS = "2/m"
+    with caplog.at_level(logging.INFO, logger="shop.basket"):
+        statuses = [Client().get(f"/code/WRONG{i}/").status_code for i in range(3)]
+    assert statuses == [302, 302, 429]  # fresh sessions, one address (127.0.0.1)
+    [line] = [r for r in caplog.records if r.name == "shop.basket.services"]
+    assert (line.by, line.rate_limit_group) == ("address", "shop-code")
 
 
 def test_one_client_behind_the_proxy_cannot_use_up_the_code_for_another(small_jar, settings):
