@@ -43,9 +43,9 @@ RATE_LIMITED_MESSAGE = (
 
 def _code_message(request, code: str, result: CodeResult) -> None:
     if result is CodeResult.APPLIED:
-        messages.success(request, f"Code {code} applied: the discount is in your basket.")
+        messages.success(request, f"Code {code} applied: the discount is in your cart.")
     elif result is CodeResult.ALREADY:
-        messages.info(request, f"Code {code} is already in your basket.")
+        messages.info(request, f"Code {code} is already in your cart.")
     elif result is CodeResult.KEPT:
         messages.success(
             request, f"Code {code} is saved: it will be applied when you add the cream."
