@@ -15,6 +15,7 @@ from tests.shop.checkout.conftest import ADDRESS, checkout_to_stripe
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
+Voucher = get_model("voucher", "Voucher")
 
 OSCAR_PHRASES = [
     "Payment details to go here",
@@ -26,6 +27,9 @@ OSCAR_PHRASES = [
     "excl. tax",
     "incl. tax",
     "inc. tax",
+    "inc tax",
+    "Num items",
+    "Checkout gateway",
     "State/County",
     "Post/Zip-code",
     "First line of address",
@@ -85,8 +89,12 @@ def walk(store, stripe_standin):
     see("catalogue", guest.get("/catalogue/"))
     see("product", guest.get(store.get_absolute_url()))
     see("empty cart", guest.get("/basket/"))
+    see("checkout with an empty cart", guest.get("/checkout/", follow=True))
     see("added", guest.post(f"/basket/add/{small_jar.pk}/", {"quantity": 2}, follow=True))
     see("code", guest.post("/basket/vouchers/add/", {"code": "GETINFUSED"}, follow=True))
+    code = Voucher.objects.get(code="GETINFUSED")
+    see("code removed", guest.post(f"/basket/vouchers/{code.pk}/remove/", follow=True))
+    guest.post("/basket/vouchers/add/", {"code": "GETINFUSED"})
     see("over the cap", guest.post(f"/basket/add/{small_jar.pk}/", {"quantity": 50}, follow=True))
     see("gateway", guest.get("/checkout/"))
     guest.post("/checkout/", {"username": "ann@example.com", "options": "anonymous"})
@@ -180,12 +188,15 @@ def test_the_walk_saw_the_messages_it_meant_to(walk):
     assert "Your details Your orders Your addresses" in text["/accounts/profile/"]
     assert "Thank you! Your order number is" in text["thank you"]
     assert "Add to cart" in text["product"]
+    assert "Your cart is empty: choose a size first" in text["checkout with an empty cart"]
+    assert "Code GETINFUSED removed from your cart." in text["code removed"]
     assert "Added to your cart: 2 × Infused ReLeaf massage cream, 2 oz" in text["added"]
     assert "You can order up to 10 of each size at a time." in text["over the cap"]
     assert "By card on Stripe's secure page" in text["preview"]
     assert "Paid $56.00 by card through Stripe." in text["thank you"]
     assert "Your cart is now empty." in text["removed line"]
     assert "Order total $56.00" in text["order status"]
+    assert "1 jar, $39.95 (Paid)" in text["member orders"]
 
 
 def test_account_emails_show_no_oscar_wording(db, mailoutbox):
