@@ -30,6 +30,7 @@ OSCAR_PHRASES = [
     "inc tax",
     "Num items",
     "Checkout gateway",
+    "RELEAF-2OZ",  # the SKU is staff's, not the customer's
     "State/County",
     "Post/Zip-code",
     "First line of address",
