@@ -3,7 +3,8 @@
 Builds a throw-away shop in var/audit/ (SQLite, store loaded, collectstatic), serves it with
 gunicorn and production settings (DEBUG off, ALLOWED_HOSTS 127.0.0.1, whitenoise), then runs the
 npm `lighthouse` from node_modules against Debian's /usr/bin/chromium for each page and prints
-scores, LCP and transferred bytes. A page that does not answer 200 gets a row with the error.
+scores, LCP and transferred bytes. The product page carries a 3000×3000 JPEG uploaded first, as
+staff would upload a camera's photo. A page that does not answer 200 gets a row with the error.
 
 Options: --port N (default 8401), --only NAME[,NAME], --keep (leave var/audit/ for inspection),
 --strict (exit 1 when a page errors or misses a target). Environment: AUDIT_RESULT_PATH to audit
@@ -123,6 +124,33 @@ def _prepare(env: dict) -> None:
         ["collectstatic", "--noinput"],
     ):
         subprocess.run(manage + command + ["-v", "0"], env=env, cwd=ROOT, check=True)
+    subprocess.run(manage + ["shell", "-c", UPLOAD_PHOTO], env=env, cwd=ROOT, check=True)
+
+
+# The product page is measured as staff leave it: one 3000×3000 JPEG uploaded, as a camera makes
+# it (a gradient with grain, so it weighs what a photo weighs, ~1 MB), replacing any earlier one.
+UPLOAD_PHOTO = """
+import io
+from django.core.files.base import ContentFile
+from oscar.core.loading import get_model
+from PIL import Image, ImageChops
+
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+size = (3000, 3000)
+light = Image.radial_gradient("L").resize(size)
+grain = Image.effect_noise(size, 24)
+photo = Image.merge(
+    "RGB", (ImageChops.add(light, grain, 2, 40), ImageChops.add(light, grain, 1.6, 60), light)
+)
+buffer = io.BytesIO()
+photo.save(buffer, "JPEG", quality=88)
+product = Product.objects.filter(structure="parent").first() or Product.objects.first()
+ProductImage.objects.filter(product=product).delete()
+image = ProductImage(product=product, caption="A jar of Infused ReLeaf", display_order=0)
+image.original.save("audit-jar-3000.jpg", ContentFile(buffer.getvalue()), save=True)
+print(f"audit: uploaded a 3000x3000 JPEG ({buffer.tell() // 1024} KiB) to {product.title}")
+"""
 
 
 def _serve(env: dict, port: int) -> subprocess.Popen:

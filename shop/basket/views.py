@@ -2,7 +2,8 @@
 with one message (VoucherAddView); a code kept by /code/<CODE>/ is applied as soon as the
 basket has a line (BasketView, BasketAddView); a code that ended or was switched off leaves the
 basket on its next view, with a message (BasketView); the basket offers the way back to a payment page
-that is still open (BasketView); and the /code/<CODE>/ link itself."""
+that is still open (BasketView); a removed code is reported in our words (VoucherRemoveView); and
+the /code/<CODE>/ link itself."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,9 +44,9 @@ RATE_LIMITED_MESSAGE = (
 
 def _code_message(request, code: str, result: CodeResult) -> None:
     if result is CodeResult.APPLIED:
-        messages.success(request, f"Code {code} applied: the discount is in your basket.")
+        messages.success(request, f"Code {code} applied: the discount is in your cart.")
     elif result is CodeResult.ALREADY:
-        messages.info(request, f"Code {code} is already in your basket.")
+        messages.info(request, f"Code {code} is already in your cart.")
     elif result is CodeResult.KEPT:
         messages.success(
             request, f"Code {code} is saved: it will be applied when you add the cream."
@@ -100,6 +101,20 @@ class VoucherAddView(oscar_views.VoucherAddView):
             return _rate_limited(self.request, wait)
         code = form.cleaned_data["code"]
         _code_message(self.request, code, basket_code_apply(request=self.request, code=code))
+        return redirect("basket:summary")
+
+
+class VoucherRemoveView(oscar_views.VoucherRemoveView):
+    """Oscar's, with our message (Oscar: "Voucher 'GETINFUSED' removed from basket")."""
+
+    def post(self, request, *args, **kwargs):
+        voucher = (
+            request.basket.vouchers.filter(pk=kwargs["pk"]).first() if request.basket.id else None
+        )
+        if voucher is not None:
+            request.basket.vouchers.remove(voucher)
+            self.remove_signal.send(sender=self, basket=request.basket, voucher=voucher)
+            messages.info(request, f"Code {voucher.code} removed from your cart.")
         return redirect("basket:summary")
 
 

@@ -63,7 +63,7 @@ EXPIRED_MESSAGE = (
     "Your payment page timed out, so nothing was charged. Your basket is as you left it."
 )
 PREPARING_MESSAGE = "Your payment page is still being prepared. Please try again in a moment."
-ALREADY_BOUGHT_MESSAGE = "This basket has been paid for already. Thank you!"
+ALREADY_BOUGHT_MESSAGE = "This cart has been paid for already. Thank you!"
 LATE_PAYMENT_MESSAGE = (
     "Your payment came in after this order had been cancelled, so we have refunded it in full. "
     "Your basket is waiting if you'd like to try again."

@@ -1,5 +1,5 @@
 """Overrides Oscar's AccountRegistrationView, AccountAuthView (registration half) and
-ProfileUpdateView: registering answers "check your inbox" whether or not the address has an
+ProfileUpdateView, and OrderHistoryView and AddressListView for their titles: registering answers "check your inbox" whether or not the address has an
 account, and is rate-limited; an email change needs the password and the new address's link.
 Adds the two link views (account activation, email change)."""
 
@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_ratelimit.core import get_usage
 from oscar.apps.customer import views as oscar_views
@@ -90,6 +91,14 @@ class ProfileUpdateView(oscar_views.ProfileUpdateView):
         )
         messages.success(self.request, EMAIL_CHANGE_SENT_MESSAGE.format(email=new_email))
         return redirect(self.get_success_url())
+
+
+class OrderHistoryView(oscar_views.OrderHistoryView):
+    page_title = _("Your orders")  # Oscar: "Order History", as the account tabs now say
+
+
+class AddressListView(oscar_views.AddressListView):
+    page_title = _("Your addresses")  # Oscar: "Address Book"
 
 
 class AccountActivateView(View):

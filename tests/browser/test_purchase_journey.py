@@ -87,7 +87,7 @@ def _basket_with_code(page, shot) -> None:
     page.get_by_role("button", name="Add coupon").click()
     page.wait_for_url("**/basket/")
     assert _text(page.locator("#messages")) == (
-        "Code GETINFUSED applied: the discount is in your basket."
+        "Code GETINFUSED applied: the discount is in your cart."
     )
     _assert_basket_totals(page)
     shot("basket-with-code")

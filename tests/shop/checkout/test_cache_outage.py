@@ -30,7 +30,7 @@ Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 Voucher = get_model("voucher", "Voucher")
 
-APPLIED = "Code GETINFUSED applied: the discount is in your basket."
+APPLIED = "Code GETINFUSED applied: the discount is in your cart."
 
 
 def _free_port() -> int:

@@ -34,7 +34,7 @@ def enter_code(client, code):
 def test_code_is_case_and_space_insensitive(client, small_jar, typed):
     add(client, small_jar)
     response = enter_code(client, typed)
-    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your basket."
+    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your cart."
     basket = open_basket()
     assert [v.code for v in basket.vouchers.all()] == ["GETINFUSED"]
     assert basket.total_excl_tax_excl_discounts == Decimal("34.00")
@@ -171,13 +171,13 @@ def test_one_client_behind_the_proxy_cannot_use_up_the_code_for_another(small_ja
     assert spoofer.get("/code/WRONG/").status_code == 429  # the left entry is the client's own
     add(customer, small_jar)
     response = enter_code(customer, "GETINFUSED")
-    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your basket."
+    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your cart."
 
 
 def test_code_link_with_add_puts_the_jar_and_the_code_in_the_basket(client, small_jar):
     response = client.get(f"/code/getinfused/?add={small_jar.pk}", follow=True)
     assert response.redirect_chain == [("/basket/", 302)]
-    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your basket."
+    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your cart."
     basket = open_basket()
     assert [(line.product.upc, line.quantity) for line in basket.all_lines()] == [("RELEAF-2OZ", 1)]
     assert basket.total_excl_tax == Decimal("22.00")
@@ -205,7 +205,7 @@ def test_a_kept_code_is_applied_on_the_next_basket_page(client, small_jar):
     session.save()
     open_basket().vouchers.clear()
     response = client.get("/basket/")
-    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your basket."
+    assert messages_of(response)[-1] == "Code GETINFUSED applied: the discount is in your cart."
     assert discount_of(open_basket()) == Decimal("12.00")
 
 
