@@ -51,7 +51,7 @@ def configure(tmp: Path, smtp_port: int) -> str:
         os.environ["CELERY_BROKER_URL"] = "filesystem://"
         os.environ["CELERY_BROKER_DIR"] = str(tmp / "broker")
     os.environ["CELERY_RESULT_BACKEND"] = f"db+sqlite:///{tmp / 'results.sqlite3'}"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+    os.environ["EMAIL_BACKEND"] = "shop.followups.backends.SMTPEmailBackend"  # production's
     os.environ["EMAIL_HOST"] = "127.0.0.1"
     os.environ["EMAIL_PORT"] = str(smtp_port)
     os.environ["EMAIL_USE_TLS"] = "false"

@@ -45,7 +45,12 @@ PYTHON = sys.executable
 HOST = "127.0.0.1"
 PORTS = {"ours": 8501, "stock": 8502, "bare": 8503}
 STANDIN_PORT = 8504  # the purchase row's Stripe stand-in
-DATABASES = {"ours": "releaf_bench", "stock": "releaf_bench_stock"}
+# followups: bench/followups_rate.py empties its follow-up tables, so it gets a database of its own.
+DATABASES = {
+    "ours": "releaf_bench",
+    "stock": "releaf_bench_stock",
+    "followups": "releaf_bench_followups",
+}
 SETTINGS = {
     "ours": "bench.settings.ours",
     "stock": "bench.settings.stock_oscar",
@@ -756,6 +761,7 @@ machines). Pages this branch does not have yet show n/a.
 ## Targets (issue 7), checked on this run
 
 {_targets(plans, results, args.connections, args.duration)}
+{_followups_target(results.get("followups"))}
 
 Self-check answers under load: {results.get("funnel", "n/a")}.
 
@@ -805,16 +811,41 @@ def _funnel_check(variant: dict, plan: dict, ours: dict, before: int | None) -> 
     )
 
 
-def _followups_rate() -> str:
-    """10,000 due follow-ups delivered by one real worker to a local SMTP server (issue 5)."""
+FOLLOWUPS_TARGET = (10_000, 30.0)  # issue 14: emails, seconds
+
+
+def _followups_rate(variant: dict) -> str:
+    """10,000 due follow-ups delivered by one real worker to a local SMTP server (issue 14): on
+    PostgreSQL its own database and Redis as the broker, as production runs; else SQLite and
+    the filesystem broker in a temporary folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_"))}
+    if variant["database"]:
+        _database_create("followups", variant)
+        parts = urlsplit(variant["database"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{DATABASES['followups']}"))
+        env["CELERY_BROKER_URL"] = variant["cache"]
     done = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("followups_rate.py"))],
         capture_output=True,
         text=True,
+        env=env,
         timeout=900,
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("followups:")]
     return lines[-1] if lines else f"failed: {(done.stderr or done.stdout)[-300:]}"
+
+
+def _followups_target(line: str | None) -> str:
+    emails, seconds = FOLLOWUPS_TARGET
+    found = re.match(r"followups: (\d+) delivered in ([\d.]+) s", line or "")
+    if not found:
+        verdict = "n/a (not run)" if line is None else "**NOT met** (the bench failed)"
+    elif int(found[1]) != emails:
+        verdict = f"n/a ({int(found[1]):,} emails, not {emails:,})"
+    else:
+        elapsed = float(found[2])
+        verdict = f"{elapsed:.1f} s: **{'met' if elapsed < seconds else 'NOT met'}**"
+    return f"- follow-up dispatcher: {emails:,} emails in < {seconds:g} s (one worker): {verdict}"
 
 
 def _pages_run(variant: dict, plans: dict, args) -> dict:
@@ -926,7 +957,7 @@ def main() -> None:
         for config in configs:  # leave no keys behind in a shared Redis
             _manage(config, variant, "bench_data", "--clear-cache")
     if "followups" in args.only:
-        results["followups"] = _followups_rate()
+        results["followups"] = _followups_rate(variant)
         log(results["followups"])
     report = _report(variant, plans, results, args, started)
     print(report)

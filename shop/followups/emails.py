@@ -53,12 +53,10 @@ def _url(name: str, fallback: str, **kwargs) -> str:
         return _absolute(fallback)
 
 
-def unsubscribe_headers(*, contact: Contact) -> dict[str, str]:
+def unsubscribe_headers(*, token: str, url: str) -> dict[str, str]:
     """RFC 2369 + RFC 8058: an https URL that takes a one-click POST, and a mailto."""
-    token = unsubscribe_token(contact)
     mailto = settings.FOLLOWUPS_UNSUBSCRIBE_MAILTO or settings.DEFAULT_FROM_EMAIL
     mailto = mailto.rsplit("<", 1)[-1].rstrip(">").strip()
-    url = _absolute(reverse("followups:unsubscribe", kwargs={"token": token}))
     return {
         "List-Unsubscribe": f"<{url}>, <mailto:{mailto}?subject={quote('unsubscribe ' + token)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -227,11 +225,9 @@ class EmailRenderer:
                 html=_inliner.inline(render_to_string("emails/followup.html", context)),
             )
         shared = self._rendered[key]
-        links = {
-            _UNSUBSCRIBE_STANDIN: _absolute(
-                reverse("followups:unsubscribe", kwargs={"token": unsubscribe_token(contact)})
-            )
-        }
+        token = unsubscribe_token(contact)
+        unsubscribe_url = _absolute(reverse("followups:unsubscribe", kwargs={"token": token}))
+        links = {_UNSUBSCRIBE_STANDIN: unsubscribe_url}
         if wants_consent_link:
             links[_CONSENT_STANDIN] = _absolute(
                 reverse("followups:consent-confirm", kwargs={"token": consent_token(contact)})
@@ -243,7 +239,7 @@ class EmailRenderer:
             subject=shared.subject,
             text=text,
             html=html,
-            headers=unsubscribe_headers(contact=contact),
+            headers=unsubscribe_headers(token=token, url=unsubscribe_url),
         )
 
 
