@@ -1,14 +1,16 @@
 """How fast one worker delivers due follow-up emails to a local SMTP server.
 
-    .venv/bin/python bench/followups_rate.py [-n 10000] [--in-process]
+    .venv/bin/python bench/followups_rate.py [-n 10000] [--solo | --in-process]
 
 Creates N due planned emails (people with a confirmed consent, a mix of kinds and results) in
 a fresh database: SQLite in a temporary folder, or the PostgreSQL database in DATABASE_URL
 (migrated, and its follow-up tables emptied first). Starts an aiosmtpd server on 127.0.0.1
 that counts messages, then runs the real dispatcher (followups.tasks.dispatch's code, in this
 process, as beat would trigger it) which hands chunks through the broker (a filesystem broker
-in a temporary folder unless CELERY_BROKER_URL is set) to ONE real Celery worker process
-(solo pool) running the real send task. With --in-process the send task's code runs here
+in a temporary folder unless CELERY_BROKER_URL is set) to ONE real Celery worker started as
+the Procfile starts it (`celery -A config worker`: prefork, one process per core) running the
+real send task; --solo gives that worker a single process (the solo pool), for the per-process
+rate. With --in-process the send task's code runs here
 instead, without broker or worker. The clock runs from the dispatch to the N-th accepted
 message; worker start-up is excluded (a warm-up email goes first). Prints one line.
 """
@@ -138,6 +140,7 @@ def main() -> int:
     parser.add_argument(
         "--in-process", action="store_true", help="run the send task's code here, no worker"
     )
+    parser.add_argument("--solo", action="store_true", help="the worker with one process")
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
     sys.path.insert(0, str(BASE_DIR))
@@ -174,10 +177,11 @@ def main() -> int:
                 def enqueue(token, ids):
                     planned_emails_send(claim_token=token, ids=ids)
             else:
-                mode = f"one Celery worker process (solo pool), {setup}"
+                processes = "solo pool" if args.solo else f"prefork, {os.cpu_count()} processes"
+                mode = f"one Celery worker ({processes}), {setup}"
                 enqueue = tasks._enqueue_send
                 worker = subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+                    [sys.executable, "-m", "celery", "-A", "config", "worker", *(["--pool=solo"] if args.solo else []),
                      "--without-mingle", "--without-gossip", "--without-heartbeat",
                      "--loglevel=ERROR", "-n", f"bench-{os.getpid()}@%h"],
                     cwd=BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -824,15 +824,22 @@ def _followups_rate(variant: dict) -> str:
         parts = urlsplit(variant["database"])
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{DATABASES['followups']}"))
         env["CELERY_BROKER_URL"] = variant["cache"]
-    done = subprocess.run(
+    # Its own process group: a timeout stops the bench's Celery worker too, not only the bench.
+    bench = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("followups_rate.py"))],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=env,
-        timeout=900,
+        start_new_session=True,
     )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("followups:")]
-    return lines[-1] if lines else f"failed: {(done.stderr or done.stdout)[-300:]}"
+    try:
+        stdout, stderr = bench.communicate(timeout=900)
+    except subprocess.TimeoutExpired:
+        os.killpg(bench.pid, signal.SIGKILL)
+        stdout, stderr = bench.communicate()
+    lines = [line for line in stdout.splitlines() if line.startswith("followups:")]
+    return lines[-1] if lines else f"failed: {(stderr or stdout)[-300:]}"
 
 
 def _followups_target(line: str | None) -> str:
