@@ -9,7 +9,7 @@ from django.test import Client
 
 from shop.pagecache.local import local_pages
 from shop.pagecache.services import VERSION_KEY
-from tests.shop.pagecache.test_pagecache import _add_four_oz, _browser
+from tests.helpers.pagecache import add_four_oz, browser_cookies_only
 
 
 @pytest.fixture
@@ -87,9 +87,9 @@ def test_an_edit_in_this_process_shows_at_once(store, cache_asked):
 
 
 def test_a_baskets_pages_always_ask_the_cache(client, store, cache_asked):
-    _add_four_oz(client, store)
+    add_four_oz(client, store)
     client.get("/basket/")  # shows the message
-    browser = _browser(client)
+    browser = browser_cookies_only(client)
     browser.get("/basket/")
     asked = len(cache_asked)
     assert b"Infused ReLeaf massage cream, 4 oz" in browser.get("/basket/").content

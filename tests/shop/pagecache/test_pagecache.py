@@ -8,27 +8,12 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.pagecache.context_processors import PLACEHOLDER
+from tests.helpers.pagecache import add_four_oz, browser_cookies_only
 
 ProductRecord = get_model("analytics", "ProductRecord")
 StockRecord = get_model("partner", "StockRecord")
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _add_four_oz(client, cream):
-    four_oz = cream.children.get(upc="RELEAF-4OZ")
-    return client.post(
-        reverse("basket:add", kwargs={"pk": cream.pk}), {"child_id": four_oz.pk, "quantity": 1}
-    )
-
-
-def _browser(client):
-    """A client with the cookies a browser would keep: those the server deleted are gone."""
-    browser = Client()
-    for name, morsel in client.cookies.items():
-        if morsel.value:
-            browser.cookies[name] = morsel.value
-    return browser
 
 
 def test_a_cached_product_page_costs_no_query_and_shows_a_price_edit_at_once(
@@ -87,14 +72,14 @@ def test_a_signed_in_customer_gets_the_page_rendered_for_them(client, store, dja
 def test_the_message_after_adding_shows_on_the_next_page(client, store):
     url = store.get_absolute_url()
     assert b"alert-success" not in Client().get(url).content  # cached without any message
-    _add_four_oz(client, store)
+    add_four_oz(client, store)
     assert b"alert-success" in client.get(url).content
 
 
 def test_a_cached_basket_page_follows_its_lines(client, store, django_assert_num_queries):
-    _add_four_oz(client, store)
+    add_four_oz(client, store)
     client.get("/basket/")  # shows the message
-    browser = _browser(client)
+    browser = browser_cookies_only(client)
     browser.get("/basket/")
     with django_assert_num_queries(0):
         page = browser.get("/basket/").content
@@ -114,7 +99,7 @@ def test_viewing_a_product_writes_nothing_but_adding_it_still_counts(client, sto
         assert client.get(store.get_absolute_url()).status_code == 200
     assert ProductRecord.objects.count() == 0
 
-    _add_four_oz(client, store)
+    add_four_oz(client, store)
     four_oz = store.children.get(upc="RELEAF-4OZ")
     assert list(
         ProductRecord.objects.values_list("product", "num_views", "num_basket_additions")
@@ -129,10 +114,10 @@ def test_a_forged_basket_cookie_gets_a_rendered_empty_basket(client, store):
 
 
 def test_the_cached_checkout_first_page_follows_the_basket_and_the_stock(client, store):
-    _add_four_oz(client, store)
-    guest = _browser(client)
+    add_four_oz(client, store)
+    guest = browser_cookies_only(client)
     guest.get("/basket/")  # shows the "added" message
-    guest = _browser(guest)
+    guest = browser_cookies_only(guest)
     assert guest.get("/checkout/").status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert guest.get("/checkout/").status_code == 200
@@ -149,11 +134,11 @@ def test_the_cached_checkout_first_page_follows_the_basket_and_the_stock(client,
 
 
 def test_a_guest_who_gave_an_email_gets_the_first_page_rendered_with_it(client, store):
-    _add_four_oz(client, store)
-    guest = _browser(client)
+    add_four_oz(client, store)
+    guest = browser_cookies_only(client)
     guest.get("/basket/")
-    guest = _browser(guest)
-    other = _browser(guest)  # the same basket, no email: fills the page cache
+    guest = browser_cookies_only(guest)
+    other = browser_cookies_only(guest)  # the same basket, no email: fills the page cache
     assert other.get("/checkout/").status_code == 200
     response = guest.post("/checkout/", {"username": "ann@example.com", "options": "anonymous"})
     assert response.status_code == 302

@@ -8,7 +8,7 @@ import sys
 import requests
 from django.conf import settings
 
-from tests.config.test_settings import REALISTIC_ENV, _manage
+from tests.helpers.settings import REALISTIC_ENV, manage
 
 
 def _free_port() -> int:
@@ -65,6 +65,6 @@ def test_with_a_secret_key_it_idles_instead_of_exiting():
 def test_production_refuses_to_boot_without_stripe_secrets():
     for missing in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
         env = {**REALISTIC_ENV, missing: ""}
-        result = _manage("check", env=env)
+        result = manage("check", env=env)
         assert result.returncode != 0
         assert f"Set the {missing} environment variable" in result.stderr
