@@ -44,7 +44,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
-from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models import CharField, Exists, Field, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -628,7 +628,9 @@ _SENT_SQL = f"""
 
 
 def _db(field: str, value):
-    return PlannedEmail._meta.get_field(field).get_db_prep_value(value, db_connection)
+    model_field = PlannedEmail._meta.get_field(field)
+    assert isinstance(model_field, Field)  # a concrete column, not a relation
+    return model_field.get_db_prep_value(value, db_connection)
 
 
 def _begin(row: PlannedEmail, token: uuid.UUID, now: datetime.datetime) -> bool:
