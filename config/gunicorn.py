@@ -6,21 +6,27 @@ import re
 
 from gunicorn.glogging import Logger
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+
+def _env(name: str, default: str) -> str:
+    """The variable, or the default when it is unset or empty (as the settings read theirs)."""
+    return os.environ.get(name) or default
+
+
+bind = _env("GUNICORN_BIND", f"0.0.0.0:{_env('PORT', '8000')}")
+workers = int(_env("WEB_CONCURRENCY", "2"))
+threads = int(_env("GUNICORN_THREADS", "1"))
+timeout = int(_env("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then (a leak guard). Every 2,000 requests meant a restart every few
-# seconds at hundreds of requests a second (issue 7). The jitter is wide so that workers, which
+# seconds at hundreds of requests a second. The jitter is wide so that workers, which
 # share the load evenly, don't restart together: with a tenth, both workers of a 2-core box
 # restarted in the same second under load and every request waited for them (p99 > 250 ms).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests = int(_env("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 2
 # Import the app once in the master so a (re)started worker is a fork, not 1-2 s of imports.
 # Safe: nothing opens a database connection at import time (a test holds that true).
-preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
+preload_app = _env("GUNICORN_PRELOAD", "true").lower() == "true"
 
 
 def pre_fork(server, worker):
@@ -63,4 +69,4 @@ class RedactingLogger(Logger):
 logger_class = RedactingLogger
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")

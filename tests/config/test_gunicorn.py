@@ -90,3 +90,12 @@ def test_the_access_log_redacts_bearer_values(tmp_path):
     assert "/checkout/stripe/return/?session_id=[redacted]&x=1" in text
     assert "/guidance/results/[redacted]/" in text
     assert "/email/unsubscribe/[redacted]/" in text
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "")
+    monkeypatch.setenv("GUNICORN_BIND", "")
+    monkeypatch.setenv("PORT", "")
+    config = runpy.run_path(str(settings.BASE_DIR / "config" / "gunicorn.py"))
+    assert config["workers"] == 2
+    assert config["bind"] == "0.0.0.0:8000"
