@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views import View
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
-from oscar.apps.checkout.session import CheckoutSessionMixin
 from oscar.apps.checkout.signals import post_checkout
 from oscar.core.loading import get_class, get_model
 
@@ -25,6 +24,7 @@ from shop.checkout.services import (
     checkout_open_page_url,
     checkout_pending_order,
 )
+from shop.checkout.session import CheckoutSessionMixin
 from shop.order.locking import checkout_transaction
 from shop.order.utils import BasketNotOpen, CodeUnavailable, InsufficientStock
 from shop.payment import client

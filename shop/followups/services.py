@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import DatabaseError, transaction
+from django.db import Error, transaction
 from django.db import connection as db_connection
 from django.db.models import CharField, Exists, Field, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -727,7 +727,7 @@ def _commits_without_flush_wait():
     try:
         yield
     finally:
-        with contextlib.suppress(DatabaseError), db_connection.cursor() as cursor:
+        with contextlib.suppress(Error), db_connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")  # a lost connection took it along
 
 
